@@ -1,0 +1,85 @@
+/**
+ * Every option of the core, with its env var, default and range in one table (PROTOCOL.md §2).
+ * An explicit option wins; the environment is read only when the option is not given.
+ */
+import type { FlatRecord } from '../types';
+import type { TeracronLogger } from '../logger';
+
+/** Receives a shallow copy of a span's metadata or captured params; returns what may be sent. */
+export type TracingScrubber = (data: FlatRecord, field: 'metadata' | 'captured_params') => Record<string, unknown> | null | undefined;
+
+export interface TeracronOptions {
+  /** `tcn_…` key from the dashboard or `teracron-agent dev`. Env TERACRON_API_KEY. Without it telemetry is off. */
+  apiKey?: string;
+  /** Legacy override of the key's slug. Env TERACRON_PROJECT_SLUG. */
+  projectSlug?: string;
+  /** Legacy override of the key's public key (PEM). Env TERACRON_PUBLIC_KEY. */
+  publicKey?: string;
+  /** Ingest host[:port]. Env TERACRON_DOMAIN. Default www.teracron.com; loopback hosts use http. */
+  domain?: string;
+  /** Allow a domain outside teracron.com. Env TERACRON_ALLOW_CUSTOM_DOMAIN. Default false. */
+  allowCustomDomain?: boolean;
+  /** Seconds between metrics samples, 5–300. Env TERACRON_INTERVAL. Default 10. */
+  intervalSeconds?: number;
+  /** Snapshots buffered before a metrics flush, 1–10 000. Env TERACRON_MAX_BUFFER. Default 10. */
+  maxBufferSize?: number;
+  /** Longest a snapshot waits before a metrics flush, 10–600 s. Env TERACRON_FLUSH_DEADLINE. Default 60. */
+  flushDeadlineSeconds?: number;
+  /** HTTP timeout per request, 2–30 s. Env TERACRON_TIMEOUT. Default 10. */
+  timeoutSeconds?: number;
+  /** Debug logging (never prints keys, payloads or captured values). Env TERACRON_DEBUG. Default false. */
+  debug?: boolean;
+  /** Process to monitor (the agent). Env TERACRON_TARGET_PID. Default: this process. */
+  targetPid?: number;
+  /** Workflow tracing on/off. Env TERACRON_TRACING_ENABLED. Default true. */
+  tracingEnabled?: boolean;
+  /** Spans buffered before a trace flush, 1–10 000. Env TERACRON_TRACE_BATCH_SIZE. Default 100. */
+  traceBatchSize?: number;
+  /** Seconds between trace/event flushes, 1–300. Env TERACRON_TRACE_FLUSH_INTERVAL. Default 10. */
+  traceFlushIntervalSeconds?: number;
+  /** Share of traces recorded, 0–1, decided per trace id. Env TERACRON_TRACE_SAMPLE_RATE. Default 1. */
+  traceSampleRate?: number;
+  /** Emit workflow_* / step_* events. Env TERACRON_TRACE_EMIT_EVENTS. Default false. */
+  traceEmitEvents?: boolean;
+  /** Last look at metadata and captured params before they are buffered. */
+  tracingScrubber?: TracingScrubber;
+  /** Where the core logs; the Nest layer passes Nest's Logger. Default: console. */
+  logger?: TeracronLogger;
+}
+
+export interface NumberRule {
+  env: string;
+  default: number;
+  min: number;
+  max: number;
+  integer: boolean;
+}
+
+export const NUMBER_OPTIONS = {
+  intervalSeconds: { env: 'TERACRON_INTERVAL', default: 10, min: 5, max: 300, integer: false },
+  maxBufferSize: { env: 'TERACRON_MAX_BUFFER', default: 10, min: 1, max: 10_000, integer: true },
+  flushDeadlineSeconds: { env: 'TERACRON_FLUSH_DEADLINE', default: 60, min: 10, max: 600, integer: false },
+  timeoutSeconds: { env: 'TERACRON_TIMEOUT', default: 10, min: 2, max: 30, integer: false },
+  traceBatchSize: { env: 'TERACRON_TRACE_BATCH_SIZE', default: 100, min: 1, max: 10_000, integer: true },
+  traceFlushIntervalSeconds: { env: 'TERACRON_TRACE_FLUSH_INTERVAL', default: 10, min: 1, max: 300, integer: false },
+  traceSampleRate: { env: 'TERACRON_TRACE_SAMPLE_RATE', default: 1, min: 0, max: 1, integer: false },
+} as const satisfies Record<string, NumberRule>;
+
+export const BOOLEAN_OPTIONS = {
+  debug: { env: 'TERACRON_DEBUG', default: false },
+  tracingEnabled: { env: 'TERACRON_TRACING_ENABLED', default: true },
+  traceEmitEvents: { env: 'TERACRON_TRACE_EMIT_EVENTS', default: false },
+  allowCustomDomain: { env: 'TERACRON_ALLOW_CUSTOM_DOMAIN', default: false },
+} as const satisfies Record<string, { env: string; default: boolean }>;
+
+export const STRING_OPTIONS = {
+  apiKey: 'TERACRON_API_KEY',
+  projectSlug: 'TERACRON_PROJECT_SLUG',
+  publicKey: 'TERACRON_PUBLIC_KEY',
+  domain: 'TERACRON_DOMAIN',
+} as const;
+
+export const TARGET_PID_ENV = 'TERACRON_TARGET_PID';
+
+export type NumberOptionName = keyof typeof NUMBER_OPTIONS;
+export type BooleanOptionName = keyof typeof BOOLEAN_OPTIONS;
