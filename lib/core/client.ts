@@ -1,0 +1,235 @@
+/**
+ * TeracronClient: the framework-free SDK. It resolves the configuration, samples metrics,
+ * takes finished spans and events from the tracing engine, and ships all three through
+ * their export lanes. A client without an API key is valid but off: it makes no request.
+ */
+import { registerActiveClient, unregisterActiveClient } from './active-clients';
+import { describeApiKey } from './config/api-key';
+import type { TeracronOptions } from './config/options';
+import { resolveConfig, type ResolvedConfig } from './config/resolve-config';
+import { eventBatchEncoder, metricsBatchEncoder, traceBatchEncoder } from './encoding/batch-encoders';
+import { DEFAULT_BACKOFF, type BackoffSettings } from './export/backoff';
+import { ExportLane } from './export/export-lane';
+import type { KindStats } from './export/export-stats';
+import { TargetProcessGoneError, type MetricsCollector } from './metrics/metrics-collector';
+import { ProcessMetricsCollector } from './metrics/process-metrics-collector';
+import { RemoteProcessCollector } from './metrics/remote-process-collector';
+import { SDK_VERSION } from './sdk-version';
+import type { TraceSink, TracingSettings } from './trace-sink';
+import { IngestTransport } from './transport/ingest-transport';
+import type { MetricsSnapshot, SpanRecord, WorkflowEventRecord } from './types';
+
+type Env = Record<string, string | undefined>;
+
+export interface TeracronClientDeps {
+  /** Where snapshots come from. Default: this process, or the pid of `targetPid`. */
+  collector?: MetricsCollector;
+  /** Sample metrics on a timer. Default true. */
+  collectMetrics?: boolean;
+}
+
+/** Not documented for users: lets tests shorten the real retry timings. */
+export interface TeracronClientInternals {
+  backoff?: BackoffSettings;
+  pacing?: boolean;
+}
+
+export interface TeracronStats {
+  metrics: KindStats;
+  spans: KindStats;
+  events: KindStats;
+}
+
+const EVENTS_FLUSH_AT = 50;
+const EVENT_QUEUE_CAPACITY = 500;
+const DEFAULT_STOP_DEADLINE_MS = 5_000;
+
+interface Lanes {
+  metrics: ExportLane<MetricsSnapshot>;
+  spans: ExportLane<SpanRecord>;
+  events: ExportLane<WorkflowEventRecord>;
+}
+
+export class TeracronClient implements TraceSink {
+  readonly config: ResolvedConfig;
+  readonly tracing: TracingSettings;
+  private readonly lanes: Lanes | undefined;
+  private readonly transport: IngestTransport | undefined;
+  private readonly collector: MetricsCollector;
+  private readonly collectMetrics: boolean;
+  private state: 'idle' | 'running' | 'stopped' = 'idle';
+  private metricsTimer: NodeJS.Timeout | undefined;
+  private traceTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+  private sampling = false;
+  private targetGone = false;
+
+  constructor(options: TeracronOptions = {}, env: Env = process.env, deps: TeracronClientDeps = {}, internals: TeracronClientInternals = {}) {
+    this.config = resolveConfig(options, env);
+    const config = this.config;
+    this.tracing = {
+      enabled: config.tracingEnabled && config.credentials !== null,
+      sampleRate: config.traceSampleRate,
+      emitEvents: config.traceEmitEvents,
+      scrubber: config.tracingScrubber,
+    };
+    this.collectMetrics = deps.collectMetrics ?? true;
+    this.collector =
+      deps.collector ?? (config.targetPid === process.pid ? new ProcessMetricsCollector() : new RemoteProcessCollector(config.targetPid));
+    const credentials = config.credentials;
+    if (credentials === null) return;
+    this.transport = new IngestTransport({
+      origin: config.origin,
+      slug: credentials.slug,
+      mode: credentials.mode,
+      timeoutMs: config.timeoutSeconds * 1000,
+      logger: config.logger,
+    });
+    const common = { pacing: internals.pacing ?? true, backoff: internals.backoff ?? DEFAULT_BACKOFF, logger: config.logger };
+    const key = credentials.publicKey;
+    this.lanes = {
+      metrics: new ExportLane(
+        { ...common, kind: 'metrics', capacity: Math.min(20_000, Math.max(100, config.maxBufferSize * 4)), flushAt: config.maxBufferSize, requestsPerMinute: 60, timeOf: (s) => s.timestamp },
+        metricsBatchEncoder({ sdkVersion: SDK_VERSION, runtimeVersion: process.versions.node }),
+        this.transport,
+        key,
+      ),
+      spans: new ExportLane(
+        { ...common, kind: 'traces', capacity: Math.min(20_000, Math.max(2_000, config.traceBatchSize * 2)), flushAt: config.traceBatchSize, requestsPerMinute: 30, timeOf: (s) => s.started_at },
+        traceBatchEncoder(credentials.slug),
+        this.transport,
+        key,
+      ),
+      events: new ExportLane(
+        { ...common, kind: 'events', capacity: EVENT_QUEUE_CAPACITY, flushAt: EVENTS_FLUSH_AT, requestsPerMinute: 30, timeOf: (e) => e.timestamp },
+        eventBatchEncoder(credentials.slug),
+        this.transport,
+        key,
+      ),
+    };
+  }
+
+  /** False without credentials: nothing is collected or sent. */
+  get enabled(): boolean {
+    return this.lanes !== undefined;
+  }
+
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  start(): void {
+    if (this.state !== 'idle' || !this.lanes) return;
+    this.state = 'running';
+    const config = this.config;
+    config.logger.debug(`started for ${describeApiKey(config.credentials!.slug)} (${config.credentials!.mode}) → ${config.origin}`);
+    if (this.collectMetrics) {
+      this.collector.start?.();
+      this.metricsTimer = setInterval(() => void this.sampleMetricsNow(), config.intervalSeconds * 1000);
+      this.metricsTimer.unref();
+    }
+    if (config.tracingEnabled) {
+      this.traceTimer = setInterval(() => {
+        void this.lanes!.spans.flush();
+        void this.lanes!.events.flush();
+      }, config.traceFlushIntervalSeconds * 1000);
+      this.traceTimer.unref();
+    }
+    registerActiveClient(this);
+  }
+
+  enqueueSpan(span: SpanRecord): void {
+    if (this.state === 'running') this.lanes!.spans.enqueue(span);
+  }
+
+  enqueueEvent(event: WorkflowEventRecord): void {
+    if (this.state === 'running') this.lanes!.events.enqueue(event);
+  }
+
+  recordMetrics(snapshot: MetricsSnapshot): void {
+    if (this.state !== 'running') return;
+    const lane = this.lanes!.metrics;
+    lane.enqueue(snapshot);
+    const oldest = lane.oldestTime();
+    if (oldest !== undefined && Date.now() - oldest >= this.config.flushDeadlineSeconds * 1000) void lane.flush();
+  }
+
+  /** Takes one sample now (the timer does this every intervalSeconds). Never throws. */
+  async sampleMetricsNow(): Promise<void> {
+    if (this.state !== 'running' || this.sampling || this.targetGone) return;
+    this.sampling = true;
+    try {
+      this.recordMetrics(await this.collector.sample());
+    } catch (error) {
+      if (error instanceof TargetProcessGoneError) {
+        this.targetGone = true;
+        this.config.logger.warn(`${error.message}; metrics collection stopped`);
+      } else {
+        this.config.logger.warn(`a metrics sample failed (${(error as Error)?.name ?? 'error'})`);
+      }
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  /** Sends everything buffered now; resolves when the queues are empty or waiting to retry. */
+  async flush(): Promise<void> {
+    if (!this.lanes || this.state !== 'running') return;
+    await Promise.all([this.lanes.metrics.flush(), this.lanes.spans.flush(), this.lanes.events.flush()]);
+  }
+
+  /** Final flush, bounded by the deadline even when the ingest hangs; idempotent. */
+  stop(deadlineMs: number = DEFAULT_STOP_DEADLINE_MS): Promise<void> {
+    this.stopping ??= this.shutdown(deadlineMs);
+    return this.stopping;
+  }
+
+  stats(): TeracronStats {
+    const empty = { enqueued: 0, sent: 0, retried: 0, dropped: {}, droppedTotal: 0, inQueue: 0, requests: 0 };
+    if (!this.lanes) return { metrics: empty, spans: { ...empty }, events: { ...empty } };
+    return { metrics: this.lanes.metrics.snapshot(), spans: this.lanes.spans.snapshot(), events: this.lanes.events.snapshot() };
+  }
+
+  private async shutdown(deadlineMs: number): Promise<void> {
+    const wasRunning = this.state === 'running';
+    this.state = 'stopped';
+    unregisterActiveClient(this);
+    clearInterval(this.metricsTimer);
+    clearInterval(this.traceTimer);
+    if (!this.lanes) return;
+    try {
+      if (wasRunning && this.collectMetrics && !this.targetGone) {
+        try {
+          this.lanes.metrics.enqueue(await withTimeout(Promise.resolve(this.collector.sample()), Math.min(1000, deadlineMs / 4)));
+        } catch {
+          // The last sample is a courtesy; the flush matters more.
+        }
+      }
+      const deadlineAt = Date.now() + Math.max(0, deadlineMs);
+      await Promise.all([this.lanes.metrics.stop(deadlineAt), this.lanes.spans.stop(deadlineAt), this.lanes.events.stop(deadlineAt)]);
+      const stats = this.stats();
+      this.config.logger.debug(
+        `stopped: sent ${stats.metrics.sent} metrics, ${stats.spans.sent} spans, ${stats.events.sent} events; dropped ${stats.metrics.droppedTotal}/${stats.spans.droppedTotal}/${stats.events.droppedTotal}`,
+      );
+    } finally {
+      this.collector.stop?.();
+      await this.transport!.close();
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,225 @@
+/**
+ * One kind's way out (metrics, traces or events): a bounded queue, at most one request in
+ * flight, client-side pacing, retries with backoff and Retry-After as timers, stale items
+ * dropped before they would break the server's time window, and counts of everything dropped.
+ * Encoding and encryption happen here, in the flush, never on the caller's path.
+ */
+import type { KeyObject } from 'node:crypto';
+import { encryptEnvelope } from '../crypto/envelope';
+import { countFitting, type BatchEncoder, type Queued } from '../encoding/batch-encoders';
+import type { TeracronLogger } from '../logger';
+import type { ExportKind, IngestTransport } from '../transport/ingest-transport';
+import { backoffDelayMs, type BackoffSettings } from './backoff';
+import { BoundedQueue } from './bounded-queue';
+import { StatsCounter, type KindStats } from './export-stats';
+import { TokenBucket } from './token-bucket';
+
+/** The server refuses items older than 10 minutes; leave a margin for the trip. */
+export const STALE_AFTER_MS = 9 * 60_000;
+const QUEUE_FULL_WARNING_EVERY_MS = 60_000;
+
+export interface ExportLaneSettings<T> {
+  kind: ExportKind;
+  capacity: number;
+  /** A queue this long triggers a flush. */
+  flushAt: number;
+  requestsPerMinute: number;
+  pacing: boolean;
+  backoff: BackoffSettings;
+  /** Wall-clock ms the item describes (started_at, timestamp). */
+  timeOf(item: T): number;
+  logger: TeracronLogger;
+}
+
+export class ExportLane<T> {
+  readonly stats = new StatsCounter();
+  private readonly queue: BoundedQueue<Queued<T>>;
+  private readonly bucket: TokenBucket;
+  private inFlight: Promise<void> | undefined;
+  private scheduled: NodeJS.Immediate | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private waitUntil = 0;
+  private attempt = 0;
+  private abort = new AbortController();
+  private stopped = false;
+  private lastFullWarning = 0;
+  private fullSinceWarning = 0;
+
+  constructor(
+    private readonly settings: ExportLaneSettings<T>,
+    private readonly encoder: BatchEncoder<T>,
+    private readonly transport: IngestTransport,
+    private readonly publicKey: KeyObject,
+  ) {
+    this.queue = new BoundedQueue(settings.capacity);
+    this.bucket = new TokenBucket(settings.requestsPerMinute);
+  }
+
+  get size(): number {
+    return this.queue.size;
+  }
+
+  /** Time of the oldest waiting item, or undefined. */
+  oldestTime(): number | undefined {
+    const first = this.queue.peek();
+    return first === undefined ? undefined : this.settings.timeOf(first.item);
+  }
+
+  /** O(1); never throws. */
+  enqueue(item: T): void {
+    this.stats.enqueued++;
+    if (this.stopped || !this.queue.push({ item, bytes: -1 })) {
+      this.stats.drop(this.stopped ? 'shutdown' : 'queue_full');
+      if (!this.stopped) this.noteQueueFull();
+      return;
+    }
+    if (this.queue.size >= this.settings.flushAt && this.scheduled === undefined && this.inFlight === undefined) {
+      // Deferred so the caller (a span ending in user code) never pays for encoding or encryption.
+      this.scheduled = setImmediate(() => {
+        this.scheduled = undefined;
+        void this.flush();
+      });
+      this.scheduled.unref?.();
+    }
+  }
+
+  snapshot(): KindStats {
+    return this.stats.snapshot(this.queue.size);
+  }
+
+  /** Sends what is queued now; resolves when the queue is empty or the lane waits for a retry. */
+  flush(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    if (this.stopped || this.queue.size === 0) return Promise.resolve();
+    this.inFlight = this.drain(false).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Final flush: ignores pacing, honours retry waits that end before the deadline, then gives up. */
+  async stop(deadlineAt: number): Promise<void> {
+    if (this.stopped) return;
+    clearTimeout(this.retryTimer);
+    if (this.scheduled) clearImmediate(this.scheduled);
+    const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadlineAt - Date.now()));
+    timer.unref();
+    try {
+      if (this.inFlight) await this.inFlight;
+      this.stopped = true;
+      await this.drain(true, deadlineAt);
+    } finally {
+      clearTimeout(timer);
+      this.stopped = true;
+      this.stats.drop('shutdown', this.queue.drain().length);
+    }
+  }
+
+  private async drain(final: boolean, deadlineAt = Infinity): Promise<void> {
+    while (this.queue.size > 0 && !this.abort.signal.aborted) {
+      const wait = this.waitUntil - Date.now();
+      if (wait > 0) {
+        if (!final) return this.scheduleRetry(wait);
+        if (Date.now() + wait >= deadlineAt) return;
+        await sleep(wait);
+        continue;
+      }
+      if (!final && this.settings.pacing) {
+        const paced = this.bucket.take();
+        if (paced > 0) return this.scheduleRetry(paced);
+      }
+      const batch = this.takeBatch();
+      if (batch.length === 0) continue;
+      await this.send(batch, final);
+    }
+  }
+
+  private takeBatch(): Queued<T>[] {
+    const staleBefore = Date.now() - STALE_AFTER_MS;
+    // Drop stale and unencodable items from the front, then measure what may go.
+    while (this.queue.size > 0) {
+      const first = this.queue.peek()!;
+      if (this.settings.timeOf(first.item) < staleBefore) {
+        this.queue.shift();
+        this.stats.drop('stale');
+        continue;
+      }
+      if (first.bytes < 0 && !this.encoder.measure(first)) {
+        this.queue.shift();
+        this.stats.drop('encode_failed');
+        continue;
+      }
+      break;
+    }
+    const available = Math.min(this.queue.size, this.encoder.maxItems);
+    for (let i = 1; i < available; i++) {
+      const entry = this.queue.peek(i)!;
+      if (entry.bytes < 0 && !this.encoder.measure(entry)) entry.bytes = Number.MAX_SAFE_INTEGER;
+    }
+    const count = countFitting(this.encoder, (i) => this.queue.peek(i), available);
+    if (count === 0 && this.queue.size > 0) {
+      this.queue.shift();
+      this.stats.drop('too_large');
+      return [];
+    }
+    const batch: Queued<T>[] = [];
+    for (let i = 0; i < count; i++) batch.push(this.queue.shift()!);
+    return batch;
+  }
+
+  private async send(batch: Queued<T>[], final: boolean): Promise<void> {
+    let envelope: Buffer;
+    try {
+      envelope = encryptEnvelope(this.encoder.encode(batch), this.publicKey);
+    } catch {
+      this.stats.drop('encode_failed', batch.length);
+      return;
+    }
+    this.stats.requests++;
+    const outcome = await this.transport.send(this.settings.kind, envelope, this.abort.signal);
+    if (outcome.kind === 'sent') {
+      this.stats.sent += batch.length;
+      this.attempt = 0;
+      this.settings.logger.debug(`${this.settings.kind}: sent ${batch.length} item(s)`);
+      return;
+    }
+    if (outcome.kind === 'drop') {
+      this.stats.drop(`rejected_${outcome.status}`, batch.length);
+      return;
+    }
+    if (this.abort.signal.aborted) {
+      this.stats.drop('shutdown', batch.length);
+      return;
+    }
+    this.stats.retried += batch.length;
+    this.stats.drop('queue_full', this.queue.unshiftAll(batch));
+    const backoff = backoffDelayMs(this.attempt++, this.settings.backoff);
+    this.waitUntil = Date.now() + Math.max(outcome.retryAfterMs ?? 0, outcome.retryAfterMs === undefined ? backoff : 0);
+    this.settings.logger.debug(`${this.settings.kind}: ${outcome.reason}; retrying ${batch.length} item(s) in ${this.waitUntil - Date.now()} ms${final ? ' (shutting down)' : ''}`);
+  }
+
+  private scheduleRetry(ms: number): void {
+    if (this.retryTimer !== undefined || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.flush();
+    }, ms);
+    this.retryTimer.unref();
+  }
+
+  private noteQueueFull(): void {
+    this.fullSinceWarning++;
+    const now = Date.now();
+    if (now - this.lastFullWarning < QUEUE_FULL_WARNING_EVERY_MS) return;
+    this.lastFullWarning = now;
+    this.settings.logger.warn(
+      `the ${this.settings.kind} queue is full (${this.settings.capacity} items): dropped ${this.fullSinceWarning} since the last warning; the ingest may be unreachable or too slow`,
+    );
+    this.fullSinceWarning = 0;
+  }
+}
+
+/** Only used by the final flush, which is bounded by its deadline, so the timer may hold the process. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,40 @@
+/** What happened to the items of one kind: the numbers `client.stats()` reports. */
+export type DropCause = 'queue_full' | 'stale' | 'too_large' | 'shutdown' | 'encode_failed' | `rejected_${number}`;
+
+export interface KindStats {
+  enqueued: number;
+  sent: number;
+  /** Items in batches that were sent again after a transient failure. */
+  retried: number;
+  dropped: Partial<Record<DropCause, number>>;
+  droppedTotal: number;
+  inQueue: number;
+  requests: number;
+}
+
+export class StatsCounter {
+  enqueued = 0;
+  sent = 0;
+  retried = 0;
+  requests = 0;
+  droppedTotal = 0;
+  private readonly dropped: Partial<Record<DropCause, number>> = {};
+
+  drop(cause: DropCause, count = 1): void {
+    if (count <= 0) return;
+    this.dropped[cause] = (this.dropped[cause] ?? 0) + count;
+    this.droppedTotal += count;
+  }
+
+  snapshot(inQueue: number): KindStats {
+    return {
+      enqueued: this.enqueued,
+      sent: this.sent,
+      retried: this.retried,
+      dropped: { ...this.dropped },
+      droppedTotal: this.droppedTotal,
+      inQueue,
+      requests: this.requests,
+    };
+  }
+}

@@ -1,0 +1,142 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startTestIngest } from '../../support/start-ingest';
+import { clientFor, span, until } from './client-harness';
+
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+describe('TeracronClient: when the ingest misbehaves', () => {
+  it('503 three times then 202: nothing is lost', async () => {
+    const ingest = await startTestIngest();
+    const client = clientFor(ingest.domain);
+    try {
+      client.start();
+      ingest.injectFaults({ status: 503, count: 3, route: 'traces' });
+      for (let i = 0; i < 10; i++) client.enqueueSpan(span());
+      await client.flush();
+      await ingest.waitFor((s) => s.spans().length === 10, 10_000);
+      await until(() => client.stats().spans.sent === 10);
+      const statuses = ingest.requests().filter((r) => r.route === 'traces').map((r) => r.status);
+      assert.deepEqual(statuses, [503, 503, 503, 202]);
+      const stats = client.stats().spans;
+      assert.equal(stats.sent, 10);
+      assert.equal(stats.retried, 30);
+      assert.equal(stats.droppedTotal, 0);
+    } finally {
+      await client.stop(1000);
+      await ingest.close();
+    }
+  });
+
+  it('429 with Retry-After: 1 is not retried sooner', async () => {
+    const ingest = await startTestIngest();
+    const client = clientFor(ingest.domain);
+    try {
+      client.start();
+      ingest.injectFaults({ status: 429, retryAfter: 1, route: 'traces' });
+      client.enqueueSpan(span());
+      await client.flush();
+      await ingest.waitFor((s) => s.spans().length === 1, 10_000);
+      const [limited, accepted] = ingest.requests().filter((r) => r.route === 'traces');
+      assert.equal(limited!.status, 429);
+      assert.equal(accepted!.status, 202);
+      assert.ok(accepted!.receivedAt - limited!.receivedAt >= 990, `retried after ${accepted!.receivedAt - limited!.receivedAt} ms`);
+    } finally {
+      await client.stop(1000);
+      await ingest.close();
+    }
+  });
+
+  for (const status of [401, 413]) {
+    it(`${status} drops the batch, counts it and never retries`, async () => {
+      const ingest = await startTestIngest();
+      const client = clientFor(ingest.domain);
+      try {
+        client.start();
+        ingest.injectFaults({ status, route: 'traces' });
+        for (let i = 0; i < 5; i++) client.enqueueSpan(span());
+        await client.flush();
+        // Give a retry every chance to happen (the test backoff is ≤ 100 ms).
+        await new Promise((r) => setTimeout(r, 400));
+        await client.flush();
+        const traceRequests = ingest.requests().filter((r) => r.route === 'traces');
+        assert.equal(traceRequests.length, 1);
+        const stats = client.stats().spans;
+        assert.equal(stats.dropped[`rejected_${status}`], 5);
+        assert.equal(stats.retried, 0);
+        assert.equal(stats.inQueue, 0);
+      } finally {
+        await client.stop(1000);
+        await ingest.close();
+      }
+    });
+  }
+
+  it('a redirect is not followed: the batch is dropped', async () => {
+    const ingest = await startTestIngest();
+    const redirector = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(307, { location: `${ingest.origin}${req.url}` }).end();
+    });
+    await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+    const client = clientFor(`127.0.0.1:${(redirector.address() as AddressInfo).port}`);
+    try {
+      client.start();
+      client.enqueueSpan(span());
+      await client.flush();
+      assert.equal(client.stats().spans.dropped.rejected_307, 1);
+      assert.equal(ingest.requests().length, 0);
+    } finally {
+      await client.stop(1000);
+      redirector.close();
+      await ingest.close();
+    }
+  });
+
+  it('an unreachable ingest keeps memory bounded and counts what it drops', async () => {
+    const client = clientFor(`127.0.0.1:${await closedPort()}`);
+    try {
+      client.start();
+      for (let i = 0; i < 100_000; i++) client.enqueueSpan(span());
+      await client.flush();
+      const stats = client.stats().spans;
+      assert.equal(stats.enqueued, 100_000);
+      assert.ok(stats.inQueue <= 2_000, `${stats.inQueue} spans held`);
+      assert.equal(stats.inQueue + stats.droppedTotal, 100_000);
+      assert.ok((stats.dropped.queue_full ?? 0) >= 98_000);
+      assert.ok(stats.retried > 0, 'the failed batch waits for a retry');
+    } finally {
+      const started = Date.now();
+      await client.stop(500);
+      assert.ok(Date.now() - started < 1500);
+      assert.equal(client.stats().spans.inQueue, 0);
+    }
+  });
+
+  it('stop() returns within its deadline when the ingest hangs', async () => {
+    const ingest = await startTestIngest();
+    const client = clientFor(ingest.domain);
+    try {
+      client.start();
+      ingest.injectFaults({ hang: true, count: Infinity });
+      for (let i = 0; i < 250; i++) client.enqueueSpan(span());
+      void client.flush();
+      await ingest.waitFor((s) => s.requests().length >= 1);
+      const started = Date.now();
+      await client.stop(800);
+      const took = Date.now() - started;
+      assert.ok(took >= 700 && took < 1300, `stop took ${took} ms`);
+      assert.equal(client.stats().spans.dropped.shutdown, 250);
+    } finally {
+      await ingest.close();
+    }
+  });
+});
