@@ -1,0 +1,38 @@
+/**
+ * The one AsyncLocalStorage of the tracing engine. The value stored is the innermost open span
+ * itself (or an unsampled stand-in that only carries the trace id), so entering a span costs no
+ * extra allocation. Context objects never change once stored, so concurrent work cannot mix.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TraceSink } from '../core/trace-sink';
+import type { SpanHandle } from './span';
+
+export interface TraceContext {
+  readonly sink: TraceSink;
+  readonly traceId: string;
+  /** The innermost open span, or null when only a trace id (and maybe a remote parent) is set. */
+  readonly span: SpanHandle | null;
+  /** The id to use as parent for a new span: the open span's id, else the remote parent. */
+  readonly contextSpanId: string | null;
+  readonly sampled: boolean;
+}
+
+const storage = new AsyncLocalStorage<TraceContext>();
+
+export function currentTraceContext(): TraceContext | undefined {
+  return storage.getStore();
+}
+
+export function runInTraceContext<T>(context: TraceContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** Sets the context for the rest of the current synchronous run and what it schedules. */
+export function enterTraceContext(context: TraceContext): void {
+  storage.enterWith(context);
+}
+
+/** `Reflect.apply(fn, self, args)` inside the context, without allocating a closure per call. */
+export function applyInTraceContext<T>(context: TraceContext, fn: (...args: unknown[]) => T, self: unknown, args: ArrayLike<unknown>): T {
+  return storage.run(context, Reflect.apply as (fn: (...a: unknown[]) => T, self: unknown, args: ArrayLike<unknown>) => T, fn, self, args);
+}

@@ -1,0 +1,185 @@
+/**
+ * Span handles. A RecordingSpan measures, collects metadata, and on end is sanitised, scrubbed
+ * and queued on its client. An UnsampledSpan only carries the trace id (children and outbound
+ * headers still see the trace) and records nothing. NOOP_SPAN stands for "no client running".
+ */
+import type { TraceSink } from '../core/trace-sink';
+import type { SpanRecord, SpanStatus } from '../core/types';
+import type { TraceContext } from './context';
+import { emitSpanEnded, emitSpanStarted } from './events';
+import { cutText, errorFieldsOf, OPERATION_MAX, SPAN_ERROR_MESSAGE_MAX, WORKFLOW_MAX } from './sanitize';
+import { scrubbedCaptured, scrubbedMetadata } from './span-data';
+
+export interface SpanHandle extends TraceContext {
+  /** '' when the span is not recorded. */
+  readonly spanId: string;
+  readonly parentSpanId: string | null;
+  readonly workflow: string;
+  readonly operation: string;
+  /** A root starts a trace here; a span continuing a remote trace is not a root. */
+  readonly isRoot: boolean;
+  readonly ended: boolean;
+  /** Renames the span (the HTTP layer learns the route after the span started). */
+  setOperation(name: string): this;
+  /** Merged into the span's metadata; the caller's object is never kept or changed. */
+  setMetadata(data: Record<string, unknown>): this;
+  setCaptured(data: Record<string, unknown>): this;
+  end(): void;
+  fail(error: unknown): void;
+  endWith(status: SpanStatus, error?: unknown): void;
+  /** The X-Teracron-Trace value for work this span hands to another process. */
+  traceHeader(): string | undefined;
+}
+
+export class RecordingSpan implements SpanHandle {
+  readonly spanId: string;
+  readonly sampled = true;
+  readonly startedAt = Date.now();
+  private readonly startMono = performance.now();
+  operation: string;
+  ended = false;
+  private metadata: Record<string, unknown> | null = null;
+  private captured: Record<string, unknown> | null = null;
+
+  constructor(
+    readonly sink: TraceSink,
+    readonly traceId: string,
+    spanId: string,
+    readonly parentSpanId: string | null,
+    readonly workflow: string,
+    operation: string,
+    readonly isRoot: boolean,
+  ) {
+    this.spanId = spanId;
+    this.operation = operation;
+    if (sink.tracing.emitEvents) emitSpanStarted(this);
+  }
+
+  get span(): SpanHandle {
+    return this;
+  }
+
+  get contextSpanId(): string {
+    return this.spanId;
+  }
+
+  setOperation(name: string): this {
+    if (typeof name === 'string' && name !== '') this.operation = name;
+    return this;
+  }
+
+  setMetadata(data: Record<string, unknown>): this {
+    if (data !== null && typeof data === 'object' && !this.ended) this.metadata = Object.assign(this.metadata ?? {}, data);
+    return this;
+  }
+
+  setCaptured(data: Record<string, unknown>): this {
+    if (data !== null && typeof data === 'object' && !this.ended) this.captured = Object.assign(this.captured ?? {}, data);
+    return this;
+  }
+
+  end(): void {
+    this.finish('succeeded', false, undefined);
+  }
+
+  /** Any thrown value counts, `undefined` and `null` included. */
+  fail(error: unknown): void {
+    this.finish('failed', true, error);
+  }
+
+  endWith(status: SpanStatus, error?: unknown): void {
+    this.finish(status, status === 'failed' && arguments.length > 1, error);
+  }
+
+  private finish(status: SpanStatus, hasError: boolean, error: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      const durationMs = Math.max(0, performance.now() - this.startMono);
+      const errorFields = hasError ? errorFieldsOf(error) : undefined;
+      const scrubber = this.sink.tracing.scrubber;
+      const record: SpanRecord = {
+        trace_id: this.traceId,
+        span_id: this.spanId,
+        parent_span_id: this.parentSpanId,
+        workflow: cutText(this.workflow, WORKFLOW_MAX),
+        operation: cutText(this.operation, OPERATION_MAX),
+        status,
+        started_at: this.startedAt,
+        duration_ms: durationMs,
+        error_type: errorFields ? cutText(errorFields.type, 256) : null,
+        error_message: errorFields ? cutText(errorFields.message, SPAN_ERROR_MESSAGE_MAX) : null,
+        metadata: scrubbedMetadata(this.metadata, scrubber),
+        captured_params: scrubbedCaptured(this.captured, scrubber),
+      };
+      this.metadata = null;
+      this.captured = null;
+      this.sink.enqueueSpan(record);
+      if (this.sink.tracing.emitEvents) emitSpanEnded(this, status, durationMs, errorFields);
+    } catch {
+      // Telemetry never throws into the caller's code.
+    }
+  }
+
+  traceHeader(): string {
+    return `${this.traceId}:${this.spanId}`;
+  }
+}
+
+/** A trace that is not sampled: it carries the id so children and outbound calls agree, and records nothing. */
+export class UnsampledSpan implements SpanHandle {
+  readonly spanId = '';
+  readonly sampled = false;
+  readonly ended = false;
+  readonly workflow: string = '';
+  readonly operation: string = '';
+
+  constructor(
+    readonly sink: TraceSink,
+    readonly traceId: string,
+    /** The parent a child (or another process) would hang under: the remote parent, if any. */
+    readonly contextSpanId: string | null,
+    readonly isRoot: boolean,
+  ) {}
+
+  get span(): SpanHandle {
+    return this;
+  }
+
+  get parentSpanId(): string | null {
+    return this.contextSpanId;
+  }
+
+  setOperation(): this {
+    return this;
+  }
+  setMetadata(): this {
+    return this;
+  }
+  setCaptured(): this {
+    return this;
+  }
+  end(): void {}
+  fail(): void {}
+  endWith(): void {}
+
+  traceHeader(): string | undefined {
+    return this.contextSpanId === null ? this.traceId : `${this.traceId}:${this.contextSpanId}`;
+  }
+}
+
+const DISABLED_SINK: TraceSink = {
+  running: false,
+  tracing: { enabled: false, sampleRate: 0, emitEvents: false, scrubber: undefined },
+  enqueueSpan() {},
+  enqueueEvent() {},
+};
+
+/** What startSpan returns when no client runs or tracing is off: nothing, not even a trace id. */
+export const NOOP_SPAN: SpanHandle = Object.freeze(
+  new (class NoopSpan extends UnsampledSpan {
+    override traceHeader(): string | undefined {
+      return undefined;
+    }
+  })(DISABLED_SINK, '', null, true),
+);

@@ -1,0 +1,73 @@
+/**
+ * Where spans come from: which client records them, which trace they join, and the sampling
+ * decision, made once per trace (at its root, or on arrival for a continued trace) and inherited.
+ */
+import { currentActiveClient } from '../core/active-clients';
+import type { TraceSink } from '../core/trace-sink';
+import { currentTraceContext, type TraceContext } from './context';
+import { newSpanId, newTraceId } from './ids';
+import { parseTraceHeader } from './trace-header';
+import { shouldSample } from './sampling';
+import { NOOP_SPAN, RecordingSpan, UnsampledSpan, type SpanHandle } from './span';
+
+export interface StartSpanOptions {
+  /** What ran; default the workflow name. */
+  operation?: string;
+  /** An inbound X-Teracron-Trace: continue that trace (ignored when malformed). */
+  traceHeader?: string | null;
+  /** Ignore the current context: start a new trace (or continue `traceHeader`). */
+  root?: boolean;
+  /** The client that records the span; default the current context's, else the newest running one. */
+  sink?: TraceSink;
+  metadata?: Record<string, unknown>;
+}
+
+/** A context that names a trace (and maybe a remote parent) with no span of ours open. */
+export class TraceOnlyContext implements TraceContext {
+  readonly span = null;
+  constructor(
+    readonly sink: TraceSink,
+    readonly traceId: string,
+    readonly contextSpanId: string | null,
+    readonly sampled: boolean,
+  ) {}
+}
+
+export function isSampled(sink: TraceSink, traceId: string): boolean {
+  const rate = sink.tracing.sampleRate;
+  return rate >= 1 || shouldSample(traceId, rate);
+}
+
+export function continueTrace(sink: TraceSink, traceId: string, parentSpanId: string | null): TraceContext {
+  return new TraceOnlyContext(sink, traceId, parentSpanId, isSampled(sink, traceId));
+}
+
+export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink {
+  return sink !== undefined && sink.running && sink.tracing.enabled;
+}
+
+export function startSpan(workflow: string, options: StartSpanOptions = {}): SpanHandle {
+  try {
+    const context = options.root ? undefined : currentTraceContext();
+    const sink = options.sink ?? context?.sink ?? currentActiveClient();
+    if (!isRecordingSink(sink)) return NOOP_SPAN;
+    const operation = options.operation || workflow;
+    const inbound = options.traceHeader ? parseTraceHeader(options.traceHeader) : null;
+    let span: SpanHandle;
+    if (inbound !== null) {
+      span = isSampled(sink, inbound.traceId)
+        ? new RecordingSpan(sink, inbound.traceId, newSpanId(), inbound.parentSpanId, workflow, operation, false)
+        : new UnsampledSpan(sink, inbound.traceId, inbound.parentSpanId, false);
+    } else if (context !== undefined && context.sink === sink && context.traceId !== '') {
+      if (!context.sampled) return context.span ?? new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
+      span = new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
+    } else {
+      const traceId = newTraceId();
+      span = isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), null, workflow, operation, true) : new UnsampledSpan(sink, traceId, null, true);
+    }
+    if (options.metadata !== undefined) span.setMetadata(options.metadata);
+    return span;
+  } catch {
+    return NOOP_SPAN;
+  }
+}
