@@ -5,6 +5,7 @@
 import pidusage from 'pidusage';
 import type { MetricsSnapshot } from '../types';
 import { TargetProcessGoneError, type MetricsCollector } from './metrics-collector';
+import { processExists } from './process-exists';
 
 export class RemoteProcessCollector implements MetricsCollector {
   constructor(readonly pid: number) {}
@@ -31,14 +32,5 @@ export class RemoteProcessCollector implements MetricsCollector {
 
   stop(): void {
     pidusage.clear();
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

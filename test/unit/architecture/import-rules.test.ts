@@ -1,6 +1,6 @@
 /**
  * The layering rule of STYLE.md, checked on the sources: imports point down only
- * (nest → tracing → core; agent → core, ingest), and nothing below the Nest layer imports @nestjs.
+ * (nest → integrations → tracing → core; agent → core, ingest), and nothing below the Nest layer imports @nestjs.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,9 +17,9 @@ const allowed: Record<Layer, Layer[]> = {
   core: ['core'],
   tracing: ['tracing', 'core'],
   ingest: ['ingest', 'core'],
-  nest: ['nest', 'tracing', 'core'],
+  nest: ['nest', 'integrations', 'tracing', 'core'],
   agent: ['agent', 'ingest', 'core', 'tracing'],
-  integrations: ['integrations', 'nest', 'tracing', 'core'],
+  integrations: ['integrations', 'tracing', 'core'],
 };
 const frameworkFree: Layer[] = ['core', 'tracing', 'ingest', 'agent'];
 

@@ -1,0 +1,112 @@
+/**
+ * The local Teracron: the ingest contract for a development project of its own (decrypted with
+ * its private key), an embedded store of what was accepted, and the UI + JSON API + live stream
+ * on the same port. Listens on 127.0.0.1 only.
+ */
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { silentLogger, type TeracronLogger } from '../../core/logger';
+import type { SpanRecord, WorkflowEventRecord } from '../../core/types';
+import { IngestServer } from '../../ingest/ingest-server';
+import { DEFAULT_DEV_PORT } from '../cli-args';
+import { createDevApi } from './dev-api';
+import { defaultDevDataDir, loadOrCreateDevProject } from './dev-keys';
+import { DevStore } from './dev-store';
+import { toMetricsPoint } from './metrics-point';
+import { SseHub } from './sse-hub';
+
+export interface DevServerOptions {
+  /** Port on 127.0.0.1. Default 7415; 0 picks a free port. */
+  port?: number;
+  /** Keys and stored data. Default ~/.teracron/dev. */
+  dataDir?: string;
+  logger?: TeracronLogger;
+  /** Bound of the stored data on disk. Default 32 MiB. */
+  storeMaxBytes?: number;
+  /** Age after which stored data is pruned. Default 7 days. */
+  storeMaxAgeMs?: number;
+}
+
+export interface DevServer {
+  readonly port: number;
+  /** The UI's address, e.g. http://127.0.0.1:7415/ */
+  readonly url: string;
+  /** The development API key (tcn_…) to give the SDKs. */
+  readonly apiKey: string;
+  /** host:port for TERACRON_DOMAIN. */
+  readonly domain: string;
+  readonly slug: string;
+  readonly dataDir: string;
+  /** true when this start made the key pair. */
+  readonly createdKeys: boolean;
+  /** What was stored: `store.counts()` → { traces, spans, events, metrics }. */
+  readonly store: DevStore;
+  /** Emits 'spans', 'events' and 'metrics' with the records of each batch once stored. */
+  readonly stored: EventEmitter;
+  close(): Promise<void>;
+}
+
+export const HOST = '127.0.0.1';
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const dataDir = path.resolve(options.dataDir ?? defaultDevDataDir());
+  const logger = options.logger ?? silentLogger;
+  const project = await loadOrCreateDevProject(dataDir);
+  const store = new DevStore({ dir: path.join(dataDir, 'store'), maxBytes: options.storeMaxBytes, maxAgeMs: options.storeMaxAgeMs }).open();
+  const hub = new SseHub();
+  const stored = new EventEmitter();
+  let domain = '';
+  const api = createDevApi(store, hub, () => ({ slug: project.slug, mode: 'development', domain }));
+
+  let ingest: IngestServer;
+  try {
+    ingest = await IngestServer.start({
+      projects: [{ slug: project.slug, keys: { development: project.privateKey } }],
+      port: options.port ?? DEFAULT_DEV_PORT,
+      host: HOST,
+      // The store keeps the data; the ingest's own in-memory copy is only for tests.
+      maxRecords: 0,
+      fallback: api,
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  domain = `${HOST}:${ingest.port}`;
+
+  ingest.on('accepted', (batch: { kind: 'metrics' | 'traces' | 'events'; items: unknown[] }) => {
+    try {
+      const [name, records] =
+        batch.kind === 'traces'
+          ? ['spans', store.addSpans(batch.items as SpanRecord[])]
+          : batch.kind === 'events'
+            ? ['events', store.addEvents(batch.items as WorkflowEventRecord[])]
+            : ['metrics', store.addMetrics(batch.items.map((i) => toMetricsPoint(i as Record<string, unknown>)))];
+      hub.broadcast(name, records);
+      stored.emit(name, records);
+    } catch (error) {
+      logger.warn(`local Teracron: could not store a ${batch.kind} batch (${(error as Error).message})`);
+    }
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: ingest.port,
+    url: `http://${domain}/`,
+    apiKey: project.apiKey,
+    domain,
+    slug: project.slug,
+    dataDir,
+    createdKeys: project.created,
+    store,
+    stored,
+    close() {
+      closing ??= (async () => {
+        hub.closeAll();
+        await ingest.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

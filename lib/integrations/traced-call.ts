@@ -1,0 +1,28 @@
+/**
+ * Runs one call of a scheduled method or event listener as a span of the app that owns it: a child
+ * of the current span if there is one, else a root. Errors are recorded and re-thrown untouched;
+ * a returned promise keeps its outcome (the span ends when it settles).
+ */
+import type { TraceSink } from '../core/trace-sink';
+import type { FlatRecord } from '../core/types';
+import { endWithResult } from '../tracing/traced-result';
+import { runInSpan, startSpan } from '../tracing/tracer';
+
+export interface TracedCallSettings {
+  workflow: string;
+  /** The app's client; undefined lets the tracer pick the newest running one. */
+  sink: TraceSink | undefined;
+}
+
+export function runTracedCall<T>(settings: TracedCallSettings, call: { operation: string; metadata?: FlatRecord }, fn: () => T): T {
+  const span = startSpan(settings.workflow, { operation: call.operation, sink: settings.sink, metadata: call.metadata });
+  let result: T;
+  try {
+    result = runInSpan(span, fn);
+  } catch (error) {
+    span.fail(error);
+    throw error;
+  }
+  // A returned promise keeps its outcome; the span ends when it settles.
+  return endWithResult(span, result);
+}

@@ -1,0 +1,153 @@
+/**
+ * One root span per HTTP request (Express or Fastify). The span is named by method and route
+ * template, continues an inbound X-Teracron-Trace, and names itself in the response header.
+ * It ends when the response is sent, so the status is the one the client got, including one an
+ * exception filter set after the handler's error went past us.
+ */
+import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import type { TraceSink } from '../core/trace-sink';
+import type { SpanHandle } from '../tracing/span';
+import { TRACE_HEADER } from '../tracing/propagation';
+import { runInSpan, startSpan } from '../tracing/tracer';
+import { requestMethodOf, requestOperation, requestPathOf, routeTemplateOf } from './request-operation';
+import type { RouteExclusion } from './route-exclusion';
+
+const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
+
+export interface HttpTracingSettings {
+  sink: TraceSink;
+  workflow: string;
+  exclusion: RouteExclusion;
+}
+
+export function traceHttpRequest(context: ExecutionContext, next: CallHandler, settings: HttpTracingSettings): Observable<unknown> {
+  const http = context.switchToHttp();
+  const request: unknown = http.getRequest();
+  const response: unknown = http.getResponse();
+  const method = requestMethodOf(request);
+  const template = routeTemplateOf(request);
+  if (!settings.exclusion.empty && settings.exclusion.isExcluded(context.getHandler(), method, template, requestPathOf(request))) {
+    return next.handle();
+  }
+
+  const span = startSpan(settings.workflow, {
+    operation: requestOperation(method, template, context),
+    traceHeader: inboundHeaderOf(request),
+    root: true,
+    sink: settings.sink,
+    metadata: template === undefined ? { 'http.method': method } : { 'http.method': method, 'http.route': template },
+  });
+  setResponseHeader(response, span.traceHeader());
+
+  // The nestjs-cls pattern: subscribing inside the span's context runs the handler, and all it awaits, in it.
+  if (!span.sampled) {
+    // Nothing will be recorded, but children and outbound calls must still see the trace id.
+    return new Observable<unknown>((subscriber) => runInSpan(span, () => next.handle().subscribe(subscriber)));
+  }
+  const watcher = new ResponseWatcher(span, rawResponseOf(response));
+  return new Observable<unknown>((subscriber) =>
+    runInSpan(span, () =>
+      next.handle().subscribe({
+        next: (value) => subscriber.next(value),
+        error: (error: unknown) => {
+          watcher.recordError(error);
+          subscriber.error(error);
+        },
+        complete: () => {
+          watcher.handlerCompleted();
+          subscriber.complete();
+        },
+      }),
+    ),
+  );
+}
+
+/**
+ * Ends the span once the response is finished (or the connection closed first). Failed for a
+ * 5xx, with the handler's error when one went past; a 4xx the app answered on purpose succeeded.
+ */
+class ResponseWatcher {
+  private error: unknown = undefined;
+  private errored = false;
+
+  constructor(
+    private readonly span: SpanHandle,
+    private readonly raw: RawResponse | undefined,
+  ) {
+    if (raw === undefined) return;
+    raw.once('finish', this.onDone);
+    raw.once('close', this.onDone);
+  }
+
+  /** The error the handler's Observable failed with, before any exception filter turned it into a response. */
+  recordError(error: unknown): void {
+    this.errored = true;
+    this.error = error;
+    if (this.raw === undefined) this.span.fail(error);
+  }
+
+  /** Only a platform whose response we cannot watch ends the span with the handler. */
+  handlerCompleted(): void {
+    if (this.raw === undefined) this.span.end();
+  }
+
+  private readonly onDone = (): void => {
+    const raw = this.raw!;
+    raw.removeListener('finish', this.onDone);
+    raw.removeListener('close', this.onDone);
+    const span = this.span;
+    try {
+      if (!raw.writableFinished) {
+        // The client went away before the response was sent: there is no status to report.
+        span.setMetadata({ 'http.aborted': true });
+        if (this.errored) {
+          span.fail(this.error);
+          return;
+        }
+      } else {
+        span.setMetadata({ 'http.status_code': raw.statusCode });
+        if (raw.statusCode >= 500) {
+          if (this.errored) span.fail(this.error);
+          else span.endWith('failed');
+          return;
+        }
+      }
+      span.end();
+    } catch {
+      // Telemetry never throws into the host app.
+    }
+  };
+}
+
+interface RawResponse {
+  statusCode: number;
+  writableFinished: boolean;
+  once(event: 'finish' | 'close', listener: () => void): unknown;
+  removeListener(event: 'finish' | 'close', listener: () => void): unknown;
+}
+
+/** Fastify's reply wraps Node's response in `raw`; Express's response is Node's response. */
+function rawResponseOf(response: unknown): RawResponse | undefined {
+  if (response === null || typeof response !== 'object') return undefined;
+  const candidate = ((response as { raw?: unknown }).raw ?? response) as Partial<RawResponse>;
+  return typeof candidate.once === 'function' && typeof candidate.removeListener === 'function' ? (candidate as RawResponse) : undefined;
+}
+
+function inboundHeaderOf(request: unknown): string | undefined {
+  const headers = (request as { headers?: Record<string, unknown> }).headers;
+  const value = headers?.[INBOUND_HEADER];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Fastify's `reply.header()` (its raw response's headers are replaced at send); Express's `setHeader`. */
+function setResponseHeader(response: unknown, value: string | undefined): void {
+  if (!value || response === null || typeof response !== 'object') return;
+  try {
+    const reply = response as { raw?: unknown; header?: (name: string, value: string) => unknown; setHeader?: (name: string, value: string) => unknown };
+    if (reply.raw !== undefined && typeof reply.header === 'function') reply.header(TRACE_HEADER, value);
+    else if (typeof reply.setHeader === 'function' && !(reply as { headersSent?: boolean }).headersSent) reply.setHeader(TRACE_HEADER, value);
+  } catch {
+    // A response that refuses the header still gets served.
+  }
+}

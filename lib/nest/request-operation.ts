@@ -1,0 +1,48 @@
+/**
+ * Names an HTTP request by its route template (`GET /orders/:id`), never by its raw path: raw
+ * paths carry ids, which would make every request its own operation and could leak data.
+ * Works on Express (`req.route.path` under `req.baseUrl`) and Fastify (`req.routeOptions.url`,
+ * or `req.routerPath` before Fastify 4.10); the global prefix and versions are part of both.
+ */
+import type { ExecutionContext } from '@nestjs/common';
+
+interface ExpressLikeRequest {
+  baseUrl?: unknown;
+  route?: { path?: unknown };
+}
+
+interface FastifyLikeRequest {
+  routeOptions?: { url?: unknown };
+  routerPath?: unknown;
+}
+
+/** The template of the route that matched, or undefined when the platform does not say. */
+export function routeTemplateOf(request: unknown): string | undefined {
+  if (request === null || typeof request !== 'object') return undefined;
+  const fastifyUrl = (request as FastifyLikeRequest).routeOptions?.url ?? (request as FastifyLikeRequest).routerPath;
+  if (typeof fastifyUrl === 'string' && fastifyUrl !== '') return fastifyUrl;
+  const { baseUrl, route } = request as ExpressLikeRequest;
+  if (typeof route?.path === 'string') return (typeof baseUrl === 'string' ? baseUrl : '') + route.path;
+  return undefined;
+}
+
+/** The request's path without its query string (for `exclude` entries written as paths). */
+export function requestPathOf(request: unknown): string {
+  const { originalUrl, url } = request as { originalUrl?: unknown; url?: unknown };
+  const raw = typeof originalUrl === 'string' ? originalUrl : typeof url === 'string' ? url : '';
+  const query = raw.indexOf('?');
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+export function requestMethodOf(request: unknown): string {
+  const method = (request as { method?: unknown }).method;
+  return typeof method === 'string' ? method : 'UNKNOWN';
+}
+
+/**
+ * `METHOD /template`. Without a template (a platform we do not know) the handler's name stands in,
+ * so the operation stays bounded; it is only worked out then.
+ */
+export function requestOperation(method: string, template: string | undefined, context: ExecutionContext): string {
+  return template === undefined ? `${method} ${context.getClass().name}.${context.getHandler().name}` : `${method} ${template}`;
+}

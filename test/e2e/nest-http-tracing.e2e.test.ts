@@ -1,0 +1,195 @@
+/**
+ * The global interceptor on real Express and Fastify apps: one tree per request at the ingest,
+ * rooted at `METHOD /route/template`, with the status the client actually got (also when an
+ * exception filter chose it), failed only for 5xx, and excluded routes left untraced.
+ */
+import 'reflect-metadata';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  Catch,
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  NotFoundException,
+  Param,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { TeracronClient } from '../../lib/core/client';
+import type { SpanRecord } from '../../lib/core/types';
+import { TeracronModule } from '../../lib/nest/teracron.module';
+import { Trace } from '../../lib/tracing/trace.decorator';
+import { PLATFORMS, responseTraceIds, startNestApp, type RunningNestApp } from '../support/nest-apps';
+import { startTestIngest } from '../support/start-ingest';
+import { testApiKey } from '../support/test-keys';
+
+const WAIT_MS = 10_000;
+
+class OrderDeclinedError extends Error {}
+class ServiceOverloadedError extends Error {}
+
+@Catch(OrderDeclinedError, ServiceOverloadedError)
+class OrderErrorsFilter implements ExceptionFilter {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(error: Error, host: ArgumentsHost): void {
+    const status = error instanceof OrderDeclinedError ? 402 : 503;
+    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), { error: error.message }, status);
+  }
+}
+
+@Injectable()
+class PaymentsService {
+  @Trace('payment')
+  async authorise(orderId: string): Promise<string> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return `auth-${orderId}`;
+  }
+}
+
+@Injectable()
+class OrdersService {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @Trace('checkout')
+  async find(id: string): Promise<{ id: string; authorisation: string }> {
+    if (id === 'missing') throw new NotFoundException(`order ${id} not found`);
+    if (id === 'broken') throw new Error('order store unreachable');
+    if (id === 'declined') throw new OrderDeclinedError('card declined');
+    if (id === 'overloaded') throw new ServiceOverloadedError('payments overloaded');
+    return { id, authorisation: await this.payments.authorise(id) };
+  }
+}
+
+@Controller('orders')
+class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Get(':id')
+  get(@Param('id') id: string): Promise<unknown> {
+    return this.orders.find(id);
+  }
+}
+
+@Controller('health')
+class HealthController {
+  @Get()
+  check(): { ok: boolean } {
+    return { ok: true };
+  }
+}
+
+function appModule(domain: string): new () => unknown {
+  @Module({
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1, exclude: ['/api/health'] })],
+    controllers: [OrdersController, HealthController],
+    providers: [OrdersService, PaymentsService, { provide: APP_FILTER, useClass: OrderErrorsFilter }],
+  })
+  class HttpTracingAppModule {}
+  return HttpTracingAppModule;
+}
+
+for (const platform of PLATFORMS) {
+  describe(`HTTP request tracing on ${platform}`, () => {
+    let ingest: Awaited<ReturnType<typeof startTestIngest>>;
+    let running: RunningNestApp;
+
+    before(async () => {
+      ingest = await startTestIngest();
+      running = await startNestApp(appModule(ingest.domain), platform, { configure: (app) => void app.setGlobalPrefix('api') });
+    });
+
+    after(async () => {
+      await running?.close();
+      await ingest?.close();
+    });
+
+    const spansOf = (traceId: string): SpanRecord[] => ingest.spans().filter((span) => span.trace_id === traceId);
+
+    /** Sends GET path and waits until `count` spans of its trace reached the ingest. */
+    async function tracedGet(path: string, count: number): Promise<{ status: number; spans: SpanRecord[]; spanId: string | undefined }> {
+      const response = await fetch(`${running.url}${path}`);
+      await response.arrayBuffer();
+      const { traceId, spanId } = responseTraceIds(response);
+      await ingest.waitFor(() => spansOf(traceId).length >= count, WAIT_MS);
+      return { status: response.status, spans: spansOf(traceId), spanId };
+    }
+
+    const byOperation = (spans: SpanRecord[], operation: string): SpanRecord => {
+      const found = spans.find((span) => span.operation === operation);
+      assert.ok(found, `no span ${operation} among ${spans.map((s) => s.operation).join(', ')}`);
+      return found;
+    };
+
+    it('records controller → service → nested @Trace as one tree rooted at the route template', async () => {
+      const { status, spans, spanId } = await tracedGet('/api/orders/42', 3);
+      assert.equal(status, 200);
+      assert.equal(spans.length, 3);
+      const root = byOperation(spans, 'GET /api/orders/:id');
+      const checkout = byOperation(spans, 'OrdersService.find');
+      const payment = byOperation(spans, 'PaymentsService.authorise');
+      assert.equal(root.parent_span_id, null);
+      assert.equal(root.span_id, spanId, 'the response header names the request span');
+      assert.equal(root.workflow, 'http');
+      assert.equal(root.status, 'succeeded');
+      assert.deepEqual(root.metadata, { 'http.method': 'GET', 'http.route': '/api/orders/:id', 'http.status_code': 200 });
+      assert.equal(checkout.parent_span_id, root.span_id);
+      assert.equal(checkout.workflow, 'checkout');
+      assert.equal(payment.parent_span_id, checkout.span_id);
+      assert.equal(payment.workflow, 'payment');
+      assert.ok(spans.every((span) => !span.operation.includes('/42')), 'the raw path never names a span');
+    });
+
+    it('records 404 from NotFoundException as a succeeded request whose service span failed', async () => {
+      const { status, spans } = await tracedGet('/api/orders/missing', 2);
+      assert.equal(status, 404);
+      const root = byOperation(spans, 'GET /api/orders/:id');
+      assert.equal(root.status, 'succeeded');
+      assert.equal(root.metadata?.['http.status_code'], 404);
+      assert.equal(root.error_type, null);
+      const checkout = byOperation(spans, 'OrdersService.find');
+      assert.equal(checkout.status, 'failed');
+      assert.equal(checkout.error_type, 'NotFoundException');
+    });
+
+    it('records an unhandled error as a failed 500 with its error fields', async () => {
+      const { status, spans } = await tracedGet('/api/orders/broken', 2);
+      assert.equal(status, 500);
+      const root = byOperation(spans, 'GET /api/orders/:id');
+      assert.equal(root.status, 'failed');
+      assert.equal(root.metadata?.['http.status_code'], 500);
+      assert.equal(root.error_type, 'Error');
+      assert.equal(root.error_message, 'order store unreachable');
+    });
+
+    it('records the status an exception filter sent: 402 succeeded, 503 failed', async () => {
+      const declined = await tracedGet('/api/orders/declined', 2);
+      assert.equal(declined.status, 402);
+      const declinedRoot = byOperation(declined.spans, 'GET /api/orders/:id');
+      assert.equal(declinedRoot.metadata?.['http.status_code'], 402);
+      assert.equal(declinedRoot.status, 'succeeded');
+
+      const overloaded = await tracedGet('/api/orders/overloaded', 2);
+      assert.equal(overloaded.status, 503);
+      const overloadedRoot = byOperation(overloaded.spans, 'GET /api/orders/:id');
+      assert.equal(overloadedRoot.metadata?.['http.status_code'], 503);
+      assert.equal(overloadedRoot.status, 'failed');
+      assert.equal(overloadedRoot.error_type, 'ServiceOverloadedError');
+      assert.equal(overloadedRoot.error_message, 'payments overloaded');
+    });
+
+    it('leaves an excluded route untraced', async () => {
+      const response = await fetch(`${running.url}/api/health`);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('x-teracron-trace'), null);
+      // A traced request after it, flushed: the excluded one would have been flushed with it.
+      const { spans } = await tracedGet('/api/orders/7', 3);
+      assert.equal(spans.length, 3);
+      await running.app.get(TeracronClient).flush();
+      assert.deepEqual(ingest.spans().filter((span) => span.operation.includes('health')), []);
+    });
+  });
+}

@@ -1,0 +1,160 @@
+/**
+ * Message handlers get a root span each: a TCP microservice's @MessagePattern / @EventPattern
+ * (operation = the pattern) and a WebSocket gateway's @SubscribeMessage (operation = the event),
+ * with the user's @Trace spans nested under them.
+ */
+import 'reflect-metadata';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo, Server } from 'node:net';
+import { Controller, Injectable, Module, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ClientProxyFactory, EventPattern, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { firstValueFrom } from 'rxjs';
+import WebSocket from 'ws';
+import type { SpanRecord } from '../../lib/core/types';
+import { TeracronModule } from '../../lib/nest/teracron.module';
+import { Trace } from '../../lib/tracing/trace.decorator';
+import { PLATFORMS, startNestApp, type RunningNestApp } from '../support/nest-apps';
+import { startTestIngest } from '../support/start-ingest';
+import { testApiKey } from '../support/test-keys';
+
+const WAIT_MS = 10_000;
+
+@Injectable()
+class Calculator {
+  @Trace('math')
+  sum(numbers: number[]): number {
+    return numbers.reduce((total, n) => total + n, 0);
+  }
+}
+
+@Controller()
+class MathController {
+  readonly created: unknown[] = [];
+
+  constructor(private readonly calculator: Calculator) {}
+
+  @MessagePattern({ cmd: 'sum' })
+  sum(@Payload() numbers: number[]): number {
+    return this.calculator.sum(numbers);
+  }
+
+  @EventPattern('order.created')
+  orderCreated(@Payload() order: unknown): void {
+    this.created.push(order);
+  }
+}
+
+@WebSocketGateway({ path: '/ws' })
+class PingGateway {
+  @SubscribeMessage('ping')
+  ping(@MessageBody() data: unknown): { event: string; data: unknown } {
+    return { event: 'pong', data };
+  }
+}
+
+function microserviceModule(domain: string): new () => unknown {
+  @Module({
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1 })],
+    controllers: [MathController],
+    providers: [Calculator],
+  })
+  class MicroserviceModule {}
+  return MicroserviceModule;
+}
+
+function gatewayModule(domain: string): new () => unknown {
+  @Module({
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1 })],
+    providers: [PingGateway],
+  })
+  class GatewayModule {}
+  return GatewayModule;
+}
+
+describe('a TCP microservice', () => {
+  let ingest: Awaited<ReturnType<typeof startTestIngest>>;
+  let microservice: INestMicroservice;
+  let client: ClientProxy;
+
+  before(async () => {
+    ingest = await startTestIngest();
+    microservice = await NestFactory.createMicroservice(microserviceModule(ingest.domain), {
+      transport: Transport.TCP,
+      options: { host: '127.0.0.1', port: 0 },
+      logger: false,
+      abortOnError: false,
+    });
+    await microservice.listen();
+    const { port } = microservice.unwrap<Server>().address() as AddressInfo;
+    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    await client.connect();
+  });
+
+  after(async () => {
+    await client?.close();
+    await microservice?.close();
+    await ingest?.close();
+  });
+
+  const withOperation = (operation: string): SpanRecord[] => ingest.spans().filter((span) => span.operation === operation);
+
+  it('records one span per @MessagePattern message, named by the pattern, with @Trace under it', async () => {
+    assert.equal(await firstValueFrom(client.send<number>({ cmd: 'sum' }, [1, 2, 3])), 6);
+    await ingest.waitFor(() => withOperation('{"cmd":"sum"}').length === 1 && withOperation('Calculator.sum').length === 1, WAIT_MS);
+    const [message] = withOperation('{"cmd":"sum"}');
+    const [sum] = withOperation('Calculator.sum');
+    assert.equal(message!.workflow, 'rpc');
+    assert.equal(message!.parent_span_id, null);
+    assert.equal(message!.status, 'succeeded');
+    assert.equal(sum!.parent_span_id, message!.span_id);
+    assert.equal(sum!.trace_id, message!.trace_id);
+  });
+
+  it('records one span per @EventPattern event, named by the pattern', async () => {
+    await firstValueFrom(client.emit('order.created', { id: 'o-1' }), { defaultValue: undefined });
+    await ingest.waitFor(() => withOperation('order.created').length === 1, WAIT_MS);
+    assert.equal(withOperation('order.created')[0]!.workflow, 'rpc');
+    assert.equal(microservice.get(MathController).created.length, 1);
+  });
+});
+
+for (const platform of PLATFORMS) {
+  describe(`a WebSocket gateway on ${platform}`, () => {
+    let ingest: Awaited<ReturnType<typeof startTestIngest>>;
+    let running: RunningNestApp;
+
+    before(async () => {
+      ingest = await startTestIngest();
+      running = await startNestApp(gatewayModule(ingest.domain), platform, { configure: (app) => void app.useWebSocketAdapter(new WsAdapter(app)) });
+    });
+
+    after(async () => {
+      await running?.close();
+      await ingest?.close();
+    });
+
+    it('records one span per gateway message, named by the event', async () => {
+      const socket = new WebSocket(`${running.url.replace('http:', 'ws:')}/ws`);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('open', resolve);
+          socket.once('error', reject);
+        });
+        const reply = new Promise<string>((resolve) => socket.once('message', (data: WebSocket.RawData) => resolve(data.toString())));
+        socket.send(JSON.stringify({ event: 'ping', data: { n: 1 } }));
+        assert.deepEqual(JSON.parse(await reply), { event: 'pong', data: { n: 1 } });
+      } finally {
+        socket.close();
+      }
+      await ingest.waitFor(() => ingest.spans().some((span) => span.operation === 'ping'), WAIT_MS);
+      const spans = ingest.spans().filter((span) => span.operation === 'ping');
+      assert.equal(spans.length, 1);
+      assert.equal(spans[0]!.workflow, 'ws');
+      assert.equal(spans[0]!.status, 'succeeded');
+    });
+  });
+}

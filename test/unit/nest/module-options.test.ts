@@ -1,0 +1,33 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { TeracronConfigError } from '../../../lib/core/config/config-error';
+import { coreOptionsOf, resolveNestLayerOptions } from '../../../lib/nest/teracron-module-options';
+
+describe('the Nest layer options', () => {
+  it('applies the defaults: workflow http, nothing excluded, propagation to every host', () => {
+    assert.deepEqual(resolveNestLayerOptions({}), { workflow: 'http', exclude: [], propagateTo: undefined });
+  });
+
+  it('keeps what was given', () => {
+    const options = { workflow: 'api', exclude: ['/health', /^\/internal/, { method: 'GET', path: '/ready' }], propagateTo: ['.example.com', /^api\./] };
+    assert.deepEqual(resolveNestLayerOptions(options), options);
+  });
+
+  it('refuses a bad value with a TeracronConfigError naming the option', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ workflow: '' }, /option workflow/],
+      [{ workflow: 'w'.repeat(129) }, /option workflow/],
+      [{ exclude: '/health' }, /option exclude/],
+      [{ exclude: [{ method: 'GET' }] }, /option exclude/],
+      [{ propagateTo: [42] }, /option propagateTo/],
+    ];
+    for (const [options, message] of cases) {
+      assert.throws(() => resolveNestLayerOptions(options as never), (error: unknown) => error instanceof TeracronConfigError && message.test(error.message));
+    }
+  });
+
+  it('passes the core client only its own options', () => {
+    const core = coreOptionsOf({ apiKey: 'k', debug: true, workflow: 'api', exclude: [], propagateTo: [], schedule: false, events: true });
+    assert.deepEqual(core, { apiKey: 'k', debug: true });
+  });
+});
