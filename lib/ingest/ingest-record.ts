@@ -16,6 +16,8 @@ export interface IngestRequestRecord {
   dropped: number;
   /** Items in the request before validation (spans, events or metrics entries). */
   items: number;
+  /** Whether the request carried X-Teracron-Trace (export requests never should). */
+  traceHeader: boolean;
 }
 
 export type MetricsRecord = DecodedMetricsEntry & { slug: string; sdk_version: string; runtime_version: string };

@@ -296,6 +296,7 @@ export class IngestServer extends EventEmitter {
         accepted,
         dropped,
         items,
+        traceHeader: req.headers['x-teracron-trace'] !== undefined,
       },
     ]);
     for (const waiter of [...this.waiters]) waiter();
