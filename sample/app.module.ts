@@ -1,0 +1,55 @@
+/**
+ * The orders service: TeracronModule configured from ConfigService (forRootAsync), a scrubber
+ * class provided as TERACRON_SCRUBBER, and BullMQ with Teracron's telemetry when Redis is set.
+ */
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { BullModule } from '@nestjs/bullmq';
+import { TERACRON_SCRUBBER, TeracronBullMQTelemetry, TeracronModule } from '../lib/index';
+import { OrdersController } from './orders/orders.controller';
+import { OrdersService } from './orders/orders.service';
+import { PaymentsService } from './payments/payments.service';
+import { SettlementQueue } from './payments/settlement-queue';
+import { SETTLEMENT_QUEUE, SettlementProcessor } from './payments/settlement.processor';
+import { CardScrubber, ScrubPolicy } from './scrubbing/card-scrubber';
+
+function queueModules(): DynamicModule[] {
+  const port = Number(process.env.REDIS_PORT);
+  if (!port) return [];
+  return [
+    BullModule.forRoot({
+      connection: { host: '127.0.0.1', port },
+      telemetry: new TeracronBullMQTelemetry({ workflow: 'settlement' }),
+    }),
+    BullModule.registerQueue({ name: SETTLEMENT_QUEUE }),
+  ];
+}
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true }),
+    TeracronModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        apiKey: config.get<string>('TERACRON_API_KEY'),
+        domain: config.get<string>('TERACRON_DOMAIN'),
+        workflow: 'orders-http',
+        exclude: ['/orders/health/live'],
+        traceEmitEvents: true,
+        traceFlushIntervalSeconds: 1,
+        intervalSeconds: 5,
+      }),
+    }),
+    ...queueModules(),
+  ],
+  controllers: [OrdersController],
+  providers: [
+    OrdersService,
+    PaymentsService,
+    SettlementQueue,
+    ScrubPolicy,
+    { provide: TERACRON_SCRUBBER, useClass: CardScrubber },
+    ...(process.env.REDIS_PORT ? [SettlementProcessor] : []),
+  ],
+})
+export class AppModule {}
