@@ -8,9 +8,21 @@ import { TargetProcessGoneError, type MetricsCollector } from './metrics-collect
 import { processExists } from './process-exists';
 
 export class RemoteProcessCollector implements MetricsCollector {
+  private primed: Promise<unknown> | undefined;
+  private sampled = false;
+
   constructor(readonly pid: number) {}
 
+  /** pidusage's first reading of a pid has no earlier one to compare with: take it now, so the first sample has CPU. */
+  start(): void {
+    this.primed ??= pidusage(this.pid).then(
+      () => (this.sampled = true),
+      () => undefined,
+    );
+  }
+
   async sample(): Promise<MetricsSnapshot> {
+    await this.primed;
     if (!processExists(this.pid)) throw new TargetProcessGoneError(this.pid);
     let stats: { cpu: number; memory: number };
     try {
@@ -18,6 +30,8 @@ export class RemoteProcessCollector implements MetricsCollector {
     } catch {
       throw new TargetProcessGoneError(this.pid);
     }
+    const cpuKnown = this.sampled && Number.isFinite(stats.cpu);
+    this.sampled = true;
     return {
       timestamp: Date.now(),
       heap_total: 0,
@@ -25,7 +39,7 @@ export class RemoteProcessCollector implements MetricsCollector {
       rss: stats.memory,
       external: 0,
       array_buffers: 0,
-      cpu_usage: Number.isFinite(stats.cpu) ? stats.cpu / 100 : -1,
+      cpu_usage: cpuKnown ? stats.cpu / 100 : -1,
       event_loop_lag_ms: -1,
     };
   }
