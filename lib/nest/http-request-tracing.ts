@@ -12,6 +12,7 @@ import { TRACE_HEADER } from '../tracing/propagation';
 import { runInSpan, startSpan } from '../tracing/tracer';
 import { requestMethodOf, requestOperation, requestPathOf, routeTemplateOf } from './request-operation';
 import type { RouteExclusion } from './route-exclusion';
+import { requestSpanStateOf, type RequestSpanState } from './server-request-spans';
 
 const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
 
@@ -27,9 +28,12 @@ export function traceHttpRequest(context: ExecutionContext, next: CallHandler, s
   const response: unknown = http.getResponse();
   const method = requestMethodOf(request);
   const template = routeTemplateOf(request);
+  const opened = requestSpanStateOf(request);
   if (!settings.exclusion.empty && settings.exclusion.isExcluded(context.getHandler(), method, template, requestPathOf(request))) {
+    opened?.span.discard();
     return next.handle();
   }
+  if (opened !== undefined) return traceInOpenedSpan(opened, method, template, context, next);
 
   const span = startSpan(settings.workflow, {
     operation: requestOperation(method, template, context),
@@ -58,6 +62,30 @@ export function traceHttpRequest(context: ExecutionContext, next: CallHandler, s
           watcher.handlerCompleted();
           subscriber.complete();
         },
+      }),
+    ),
+  );
+}
+
+/**
+ * The request's span was opened when the server received it (server-request-spans): name it by
+ * its route and handler, and keep the handler's error for when the response is finished.
+ */
+function traceInOpenedSpan(state: RequestSpanState, method: string, template: string | undefined, context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  const span = state.span;
+  state.named = true;
+  if (!span.sampled) return next.handle();
+  span.setOperation(requestOperation(method, template, context));
+  if (template !== undefined) span.setMetadata({ 'http.route': template });
+  return new Observable<unknown>((subscriber) =>
+    runInSpan(span, () =>
+      next.handle().subscribe({
+        next: (value) => subscriber.next(value),
+        error: (error: unknown) => {
+          state.error = { value: error };
+          subscriber.error(error);
+        },
+        complete: () => subscriber.complete(),
       }),
     ),
   );

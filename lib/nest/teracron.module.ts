@@ -5,8 +5,8 @@
  * after `enableShutdownHooks()`). That flush waits at most min(timeoutSeconds, 5) seconds, so a
  * hanging ingest never holds a shutdown longer.
  */
-import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryModule, ModuleRef } from '@nestjs/core';
+import { Inject, Module, Optional, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { TeracronClient } from '../core/client';
 import type { TeracronLogger } from '../core/logger';
 import { TeracronTracer } from '../tracing/tracer';
@@ -18,6 +18,7 @@ import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTI
 import type { NestLayerOptions, TeracronModuleOptions } from './teracron-module-options';
 import { TERACRON_NEST_LAYER } from './teracron-nest-layer.token';
 import { TERACRON_SCRUBBER_SLOT, teracronProviders } from './teracron-providers';
+import { traceHttpServerOf } from './http-server-spans';
 
 export const MISSING_API_KEY_WARNING =
   'Teracron telemetry is off: no API key. Set TERACRON_API_KEY or TeracronModule.forRoot({ apiKey }) — run `npx teracron-agent dev` for a local development key.';
@@ -28,6 +29,7 @@ const MAX_SHUTDOWN_FLUSH_MS = 5_000;
 @Module({})
 export class TeracronModule extends ConfigurableModuleClass implements OnApplicationBootstrap, OnApplicationShutdown {
   private disposeOutbound: (() => void) | undefined;
+  private disposeServerSpans: (() => void) | undefined;
 
   constructor(
     private readonly client: TeracronClient,
@@ -35,6 +37,7 @@ export class TeracronModule extends ConfigurableModuleClass implements OnApplica
     @Inject(TERACRON_NEST_LAYER) private readonly layer: NestLayerOptions,
     @Inject(TERACRON_SCRUBBER_SLOT) private readonly scrubberSlot: ScrubberSlot | null,
     @Inject(MODULE_OPTIONS_TOKEN) private readonly options: TeracronModuleOptions | undefined,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     super();
   }
@@ -57,12 +60,15 @@ export class TeracronModule extends ConfigurableModuleClass implements OnApplica
     }
     this.client.start();
     this.disposeOutbound ??= enableOutboundPropagation({ propagateTo: this.layer.propagateTo });
+    if (this.client.tracing.enabled) this.disposeServerSpans ??= traceHttpServerOf(this.adapterHost, this.client, this.layer);
   }
 
   async onApplicationShutdown(): Promise<void> {
     const dispose = this.disposeOutbound;
     this.disposeOutbound = undefined;
     dispose?.();
+    this.disposeServerSpans?.();
+    this.disposeServerSpans = undefined;
     await this.client.stop(shutdownFlushDeadlineMs(this.client));
   }
 

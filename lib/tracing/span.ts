@@ -27,6 +27,8 @@ export interface SpanHandle extends TraceContext {
   end(): void;
   fail(error: unknown): void;
   endWith(status: SpanStatus, error?: unknown): void;
+  /** Ends the span without recording it (a request that turned out to be excluded). */
+  discard(): void;
   /** The X-Teracron-Trace value for work this span hands to another process. */
   traceHeader(): string | undefined;
 }
@@ -89,6 +91,12 @@ export class RecordingSpan implements SpanHandle {
 
   endWith(status: SpanStatus, error?: unknown): void {
     this.finish(status, status === 'failed' && arguments.length > 1, error);
+  }
+
+  discard(): void {
+    this.ended = true;
+    this.metadata = null;
+    this.captured = null;
   }
 
   private finish(status: SpanStatus, hasError: boolean, error: unknown): void {
@@ -162,6 +170,7 @@ export class UnsampledSpan implements SpanHandle {
   end(): void {}
   fail(): void {}
   endWith(): void {}
+  discard(): void {}
 
   traceHeader(): string | undefined {
     return this.contextSpanId === null ? this.traceId : `${this.traceId}:${this.contextSpanId}`;
