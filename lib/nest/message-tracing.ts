@@ -8,6 +8,13 @@ import { Observable } from 'rxjs';
 import type { TraceSink } from '../core/trace-sink';
 import { runInSpan, startSpan } from '../tracing/tracer';
 
+/** Spans the interceptor opened for a message: a wrapped handler running inside one opens no second span. */
+const messageSpans = new WeakSet<object>();
+
+export function isInterceptorMessageSpan(span: object | null | undefined): boolean {
+  return span !== null && span !== undefined && messageSpans.has(span);
+}
+
 export function traceMessage(
   next: CallHandler,
   sink: TraceSink,
@@ -16,6 +23,7 @@ export function traceMessage(
   traceHeader: string | undefined,
 ): Observable<unknown> {
   const span = startSpan(workflow, { operation, traceHeader, root: true, sink });
+  messageSpans.add(span);
   return new Observable<unknown>((subscriber) => {
     const subscription = runInSpan(span, () =>
       next.handle().subscribe({

@@ -13,15 +13,27 @@ import { createNestLoggerAdapter } from './nest-logger-adapter';
 import { isScrubberProvided } from './scrubber-provider-lookup';
 import { ScrubberSlot } from './scrubber-slot';
 import { MODULE_OPTIONS_TOKEN } from './teracron.module-definition';
-import { TeracronInterceptor } from './teracron.interceptor';
+import { RPC_WORKFLOW, TeracronInterceptor } from './teracron.interceptor';
+import { wrapMessageHandlers } from './message-handler-spans';
 import { coreOptionsOf, resolveNestLayerOptions, type TeracronModuleOptions } from './teracron-module-options';
 import { TERACRON_NEST_LAYER } from './teracron-nest-layer.token';
 
 /** The scrubber slot of this app, or null when no TERACRON_SCRUBBER is registered anywhere. */
 export const TERACRON_SCRUBBER_SLOT = Symbol('TERACRON_SCRUBBER_SLOT');
 
+/** Built once per app at start-up: wraps the message handlers before any microservice listens. */
+export const TERACRON_MESSAGE_HANDLERS = Symbol('TERACRON_MESSAGE_HANDLERS');
+
 export function teracronProviders(): Provider[] {
   return [
+    {
+      provide: TERACRON_MESSAGE_HANDLERS,
+      useFactory: (modules: ModulesContainer) => {
+        wrapMessageHandlers(modules, RPC_WORKFLOW);
+        return modules;
+      },
+      inject: [ModulesContainer],
+    },
     {
       provide: TERACRON_NEST_LAYER,
       useFactory: (options: TeracronModuleOptions | undefined) => resolveNestLayerOptions(options ?? {}),

@@ -1,0 +1,105 @@
+/**
+ * Hybrid apps, started like Nest's microservices sample: an HTTP app with a TCP microservice
+ * connected to it. Every message gets exactly one span, with or without `inheritAppConfig`.
+ */
+import 'reflect-metadata';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { ClientProxyFactory, EventPattern, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
+import { firstValueFrom } from 'rxjs';
+import type { IngestServer } from '../../lib/ingest/ingest-server';
+import { TeracronModule } from '../../lib/nest/teracron.module';
+import { Trace } from '../../lib/tracing/trace.decorator';
+import { startNestApp, type RunningNestApp } from '../support/nest-apps';
+import { startTestIngest } from '../support/start-ingest';
+import { testApiKey } from '../support/test-keys';
+
+@Injectable()
+class Pricing {
+  @Trace('pricing')
+  quote(sku: string): number {
+    return sku.length * 10;
+  }
+}
+
+@Controller()
+class HybridController {
+  readonly seen: string[] = [];
+  constructor(private readonly pricing: Pricing) {}
+
+  @Get('health')
+  health() {
+    return { ok: true };
+  }
+
+  @MessagePattern({ cmd: 'quote' })
+  quote(@Payload() sku: string): number {
+    return this.pricing.quote(sku);
+  }
+
+  @EventPattern('sku.viewed')
+  viewed(@Payload() sku: string): void {
+    this.seen.push(sku);
+  }
+}
+
+function hybridModule(domain: string) {
+  @Module({
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1 })],
+    controllers: [HybridController],
+    providers: [Pricing],
+  })
+  class HybridModule {}
+  return HybridModule;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+for (const inheritAppConfig of [false, true]) {
+  describe(`a hybrid app (connectMicroservice, inheritAppConfig: ${inheritAppConfig})`, () => {
+    let ingest: IngestServer;
+    let app: RunningNestApp;
+    let client: ClientProxy;
+
+    before(async () => {
+      ingest = await startTestIngest();
+      const port = await freePort();
+      app = await startNestApp(hybridModule(ingest.domain), 'express', {
+        configure: async (nest) => {
+          nest.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } }, { inheritAppConfig });
+          await nest.startAllMicroservices();
+        },
+      });
+      client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+      await client.connect();
+    });
+
+    after(async () => {
+      await client.close();
+      await app.close();
+      await ingest.close();
+    });
+
+    it('records exactly one span per message and per event, with @Trace nested', async () => {
+      for (const sku of ['a', 'bb', 'ccc']) assert.equal(await firstValueFrom(client.send<number>({ cmd: 'quote' }, sku)), sku.length * 10);
+      await firstValueFrom(client.emit('sku.viewed', 'a'), { defaultValue: undefined });
+      await ingest.waitFor((s) => s.spans().filter((x) => x.operation === 'Pricing.quote').length === 3 && s.spans().some((x) => x.operation === 'sku.viewed'), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      const messages = ingest.spans().filter((s) => s.operation === '{"cmd":"quote"}');
+      assert.equal(messages.length, 3, 'one span per message, never two');
+      assert.ok(messages.every((m) => m.parent_span_id === null && m.workflow === 'rpc'));
+      const quotes = ingest.spans().filter((s) => s.operation === 'Pricing.quote');
+      assert.deepEqual(new Set(quotes.map((q) => q.parent_span_id)), new Set(messages.map((m) => m.span_id)));
+      assert.equal(ingest.spans().filter((s) => s.operation === 'sku.viewed').length, 1);
+    });
+  });
+}
