@@ -9,15 +9,12 @@ const ID_BYTES = 16;
 const pool = Buffer.allocUnsafe(POOL_BYTES);
 let offset = POOL_BYTES;
 
-const HEX: string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
-
 function nextId(): string {
   if (offset + ID_BYTES > POOL_BYTES) {
     randomFillSync(pool);
     offset = 0;
   }
-  let id = '';
-  for (let i = offset; i < offset + ID_BYTES; i++) id += HEX[pool[i]!];
+  const id = pool.toString('hex', offset, offset + ID_BYTES);
   offset += ID_BYTES;
   // An all-zero id is reserved as invalid by W3C-style consumers; vanishingly rare, but cheap to avoid.
   return id === '00000000000000000000000000000000' ? nextId() : id;

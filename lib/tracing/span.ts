@@ -33,10 +33,26 @@ export interface SpanHandle extends TraceContext {
   traceHeader(): string | undefined;
 }
 
+/**
+ * Wall-clock ms for a monotonic reading: one clock read per span instead of two. The offset is
+ * re-read from Date.now() every second, so a wall-clock step (NTP, a laptop waking up) shows
+ * within a second.
+ */
+let wallOffset = Date.now() - performance.now();
+let offsetReadAt = performance.now();
+
+function wallClockAt(mono: number): number {
+  if (mono - offsetReadAt > 1000 || mono < offsetReadAt) {
+    wallOffset = Date.now() - performance.now();
+    offsetReadAt = mono;
+  }
+  return Math.round(wallOffset + mono);
+}
+
 export class RecordingSpan implements SpanHandle {
   readonly spanId: string;
   readonly sampled = true;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   private readonly startMono = performance.now();
   operation: string;
   ended = false;
@@ -54,6 +70,7 @@ export class RecordingSpan implements SpanHandle {
   ) {
     this.spanId = spanId;
     this.operation = operation;
+    this.startedAt = wallClockAt(this.startMono);
     if (sink.tracing.emitEvents) emitSpanStarted(this);
   }
 

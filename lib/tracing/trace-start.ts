@@ -46,6 +46,25 @@ export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink 
   return sink !== undefined && sink.running && sink.tracing.enabled;
 }
 
+/**
+ * The @Trace hot path: a span under the given context (the caller already read it), or a new
+ * root in the newest running client. No options object, no header parsing.
+ */
+export function startMethodSpan(workflow: string, operation: string, context: TraceContext | undefined): SpanHandle {
+  try {
+    const sink = context?.sink ?? currentActiveClient();
+    if (!isRecordingSink(sink)) return NOOP_SPAN;
+    if (context !== undefined && context.traceId !== '') {
+      if (!context.sampled) return context.span ?? new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
+      return new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
+    }
+    const traceId = newTraceId();
+    return isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), null, workflow, operation, true) : new UnsampledSpan(sink, traceId, null, true);
+  } catch {
+    return NOOP_SPAN;
+  }
+}
+
 export function startSpan(workflow: string, options: StartSpanOptions = {}): SpanHandle {
   try {
     const context = options.root ? undefined : currentTraceContext();

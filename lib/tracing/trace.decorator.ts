@@ -6,13 +6,13 @@
  */
 import { currentActiveClient } from '../core/active-clients';
 import { TeracronConfigError } from '../core/config/config-error';
-import { applyInTraceContext, currentTraceContext } from './context';
+import { applyInTraceContext, currentTraceContext, type TraceContext } from './context';
 import { captureMarksOf } from './capture.decorator';
 import { copyFunctionIdentity } from './method-metadata';
 import { parameterNames } from './parameter-names';
 import { NOOP_SPAN } from './span';
 import { endWithResult } from './traced-result';
-import { startSpan } from './trace-start';
+import { startMethodSpan } from './trace-start';
 
 export interface TraceOptions {
   /** Parameter names whose values are sent with the span (opt-in). */
@@ -74,15 +74,15 @@ function wrapMethod(original: AnyMethod, target: object, propertyKey: string | s
     } else if (!context.sampled) {
       return Reflect.apply(original, this, arguments);
     }
-    return callTraced(original, this, arguments, workflow, operation, capture);
+    return callTraced(original, this, arguments, workflow, operation, capture, context);
   };
   copyFunctionIdentity(original, traced);
   Object.defineProperty(traced, ORIGINAL, { value: original });
   return traced;
 }
 
-function callTraced(original: AnyMethod, self: unknown, args: IArguments, workflow: string, operation: string, capture: readonly CaptureSlot[] | null): unknown {
-  const span = startSpan(workflow, { operation });
+function callTraced(original: AnyMethod, self: unknown, args: IArguments, workflow: string, operation: string, capture: readonly CaptureSlot[] | null, context: TraceContext | undefined): unknown {
+  const span = startMethodSpan(workflow, operation, context);
   if (span === NOOP_SPAN) return Reflect.apply(original, self, args);
   if (!span.sampled) return applyInTraceContext(span, original, self, args);
   if (capture !== null) {

@@ -1,0 +1,55 @@
+/**
+ * Export cost: CPU to encode and encrypt 10 000 spans with realistic metadata into capped
+ * envelopes (what a flush does), and event-loop delay p99 of a process under HTTP load with
+ * and without flushing.
+ */
+import { randomBytes, type KeyObject } from 'node:crypto';
+import { encryptEnvelope } from '../lib/core/crypto/envelope';
+import { countFitting, traceBatchEncoder, type Queued } from '../lib/core/encoding/batch-encoders';
+import type { SpanRecord } from '../lib/core/types';
+
+export function realisticSpan(i: number): SpanRecord {
+  return {
+    trace_id: randomBytes(16).toString('hex'),
+    span_id: randomBytes(16).toString('hex'),
+    parent_span_id: i % 4 === 0 ? null : randomBytes(16).toString('hex'),
+    workflow: 'checkout',
+    operation: i % 4 === 0 ? 'POST /orders/:id/items' : 'PaymentsService.authorize',
+    status: i % 50 === 0 ? 'failed' : 'succeeded',
+    started_at: Date.now(),
+    duration_ms: 12.345,
+    error_type: i % 50 === 0 ? 'PaymentDeclinedError' : null,
+    error_message: i % 50 === 0 ? 'card declined by the issuer (insufficient funds)' : null,
+    metadata: { 'http.method': 'POST', 'http.route': '/orders/:id/items', 'http.status_code': 201, customer_tier: 'gold', items: 3, region: 'eu-west-1', retry: false },
+    captured_params: { orderId: `ord-${i}`, amount: 42.5 },
+  };
+}
+
+/** µs of CPU per span to encode and encrypt `count` spans, batched as the export lane does. */
+export function encodeEncryptMicrosPerSpan(publicKey: KeyObject, count = 10_000): number {
+  const encoder = traceBatchEncoder('bench-mark-123');
+  const entries: Queued<SpanRecord>[] = Array.from({ length: count }, (_, i) => ({ item: realisticSpan(i), bytes: -1 }));
+  // Collect the garbage of building the spans first, so it is not billed to the flush.
+  global.gc?.();
+  const start = process.cpuUsage();
+  let offset = 0;
+  while (offset < entries.length) {
+    for (let i = offset; i < Math.min(entries.length, offset + encoder.maxItems); i++) encoder.measure(entries[i]!);
+    const n = countFitting(encoder, (i) => entries[offset + i], Math.min(encoder.maxItems, entries.length - offset));
+    encryptEnvelope(encoder.encode(entries.slice(offset, offset + n)), publicKey);
+    offset += n;
+  }
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / count;
+}
+
+/** The floor on this machine: µs of CPU per span for JSON.stringify alone, on the same spans. */
+export function stringifyMicrosPerSpan(count = 10_000): number {
+  const spans = Array.from({ length: count }, (_, i) => realisticSpan(i));
+  global.gc?.();
+  const start = process.cpuUsage();
+  let bytes = 0;
+  for (const span of spans) bytes += JSON.stringify(span).length;
+  const used = process.cpuUsage(start);
+  return bytes > 0 ? (used.user + used.system) / count : Number.NaN;
+}

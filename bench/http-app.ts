@@ -1,0 +1,163 @@
+/**
+ * The benchmarked app: GET /ping and GET /work (controller → three nested async service calls),
+ * built for one variant (env BENCH_VARIANT). Started by bench/run.ts as a child process; it
+ * reports its port and, on request, its CPU time.
+ */
+import 'reflect-metadata';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Controller, Get, Injectable, Module, type CallHandler, type ExecutionContext, type NestInterceptor, type NestMiddleware, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { trace } from '@opentelemetry/api';
+import { TeracronModule } from '../lib/nest/teracron.module';
+import { Trace } from '../lib/tracing/trace.decorator';
+import type { AppMessage, HttpVariant } from './variants';
+
+const variant = (process.env.BENCH_VARIANT ?? 'bare') as HttpVariant;
+const tick = () => Promise.resolve();
+
+abstract class Work {
+  abstract run(n: number): Promise<number>;
+}
+
+@Injectable()
+class PlainWork extends Work {
+  async run(n: number) {
+    return this.step1(n);
+  }
+  async step1(n: number): Promise<number> {
+    await tick();
+    return this.step2(n + 1);
+  }
+  async step2(n: number): Promise<number> {
+    await tick();
+    return this.step3(n + 1);
+  }
+  async step3(n: number): Promise<number> {
+    await tick();
+    return n + 1;
+  }
+}
+
+@Injectable()
+class TracedWork extends Work {
+  async run(n: number) {
+    return this.step1(n);
+  }
+  @Trace('bench')
+  async step1(n: number): Promise<number> {
+    await tick();
+    return this.step2(n + 1);
+  }
+  @Trace('bench')
+  async step2(n: number): Promise<number> {
+    await tick();
+    return this.step3(n + 1);
+  }
+  @Trace('bench')
+  async step3(n: number): Promise<number> {
+    await tick();
+    return n + 1;
+  }
+}
+
+const otelTracer = trace.getTracer('bench');
+function otelSpan<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  return otelTracer.startActiveSpan(name, async (span) => {
+    try {
+      return await fn();
+    } finally {
+      span.end();
+    }
+  });
+}
+
+@Injectable()
+class OtelWork extends Work {
+  async run(n: number) {
+    return this.step1(n);
+  }
+  step1(n: number): Promise<number> {
+    return otelSpan('step1', async () => {
+      await tick();
+      return this.step2(n + 1);
+    });
+  }
+  step2(n: number): Promise<number> {
+    return otelSpan('step2', async () => {
+      await tick();
+      return this.step3(n + 1);
+    });
+  }
+  step3(n: number): Promise<number> {
+    return otelSpan('step3', async () => {
+      await tick();
+      return n + 1;
+    });
+  }
+}
+
+@Controller()
+class BenchController {
+  constructor(private readonly work: Work) {}
+
+  @Get('ping')
+  ping() {
+    return 'pong';
+  }
+
+  @Get('work')
+  async doWork() {
+    return { result: await this.work.run(1) };
+  }
+}
+
+@Injectable()
+class PassThroughInterceptor implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler) {
+    return next.handle();
+  }
+}
+
+const storage = new AsyncLocalStorage<{ id: number }>();
+let requestId = 0;
+class AlsMiddleware implements NestMiddleware {
+  use(_req: unknown, _res: unknown, next: () => void) {
+    storage.run({ id: requestId++ }, next);
+  }
+}
+
+function moduleFor(v: HttpVariant) {
+  const work = v === 'teracron' ? TracedWork : v === 'otel' ? OtelWork : PlainWork;
+  const imports =
+    v === 'teracron' ? [TeracronModule.forRoot({ apiKey: process.env.TERACRON_API_KEY, domain: process.env.TERACRON_DOMAIN, logger: { debug() {}, warn() {}, error() {} } })] : [];
+  const providers = [{ provide: Work, useClass: work }, ...(v === 'interceptor' ? [{ provide: APP_INTERCEPTOR, useClass: PassThroughInterceptor }] : [])];
+  @Module({ imports, controllers: [BenchController], providers })
+  class BenchModule implements NestModule {
+    configure(consumer: MiddlewareConsumer) {
+      if (v === 'als') consumer.apply(AlsMiddleware).forRoutes('*');
+    }
+  }
+  return BenchModule;
+}
+
+async function main() {
+  const app = await NestFactory.create(moduleFor(variant), { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const send = (message: AppMessage) => process.send?.(message);
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  process.on('message', (message: string) => {
+    if (message === 'cpu') {
+      const cpu = process.cpuUsage();
+      send({ type: 'cpu', userMicros: cpu.user, systemMicros: cpu.system, delayP99Ms: delay.percentile(99) / 1e6 });
+      delay.reset();
+    } else if (message === 'stop') {
+      void app.close().then(() => process.exit(0));
+    }
+  });
+  send({ type: 'ready', port });
+}
+
+void main();

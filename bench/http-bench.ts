@@ -1,0 +1,117 @@
+/**
+ * The HTTP comparison: every variant in a fresh app process, alternating within each round,
+ * load from a separate autocannon process (10 connections). Reports requests/s, the ratio to
+ * bare Nest per round, and app CPU time per request.
+ */
+import { fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { IngestServer } from '../lib/ingest/ingest-server';
+import { encodeApiKey } from '../lib/core/config/api-key';
+import { HTTP_VARIANTS, type AppMessage, type HttpVariant } from './variants';
+
+export interface HttpBenchSettings {
+  rounds: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  connections: number;
+}
+
+export interface HttpSample {
+  round: number;
+  variant: HttpVariant;
+  route: '/ping' | '/work';
+  requestsPerSecond: number;
+  cpuMicrosPerRequest: number;
+  /** Event-loop delay p99 of the app during the run, timer resolution (10 ms) included. */
+  delayP99Ms: number;
+  errors: number;
+}
+
+export interface BenchKeys {
+  slug: string;
+  publicKeyPem: string;
+  privateKeyPem: string;
+}
+
+export async function runHttpBench(settings: HttpBenchSettings, keys: BenchKeys, log: (line: string) => void): Promise<HttpSample[]> {
+  const ingest = await IngestServer.start({ projects: [{ slug: keys.slug, privateKey: keys.privateKeyPem }], rateLimits: false, maxRecords: 0 });
+  const otlpSink = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => otlpSink.listen(0, '127.0.0.1', resolve));
+  const env = {
+    TERACRON_API_KEY: encodeApiKey({ slug: keys.slug, publicKeyPem: keys.publicKeyPem, mode: 'development' }),
+    TERACRON_DOMAIN: ingest.domain,
+    OTLP_URL: `http://127.0.0.1:${(otlpSink.address() as AddressInfo).port}/v1/traces`,
+  };
+  const samples: HttpSample[] = [];
+  try {
+    for (let round = 1; round <= settings.rounds; round++) {
+      // Rotate the order each round so no variant always runs first or last.
+      const order = HTTP_VARIANTS.map((_, i) => HTTP_VARIANTS[(i + round - 1) % HTTP_VARIANTS.length]!);
+      for (const variant of order) {
+        const measured = await measureVariant(variant, round, settings, env);
+        samples.push(...measured);
+        log(`round ${round} ${variant.padEnd(11)} ${measured.map((s) => `${s.route} ${Math.round(s.requestsPerSecond)} req/s`).join('  ')}`);
+      }
+    }
+  } finally {
+    await ingest.close();
+    otlpSink.close();
+  }
+  return samples;
+}
+
+async function measureVariant(variant: HttpVariant, round: number, settings: HttpBenchSettings, env: Record<string, string>): Promise<HttpSample[]> {
+  const app = fork(path.join(__dirname, 'http-app-main.js'), [], { env: { ...process.env, ...env, BENCH_VARIANT: variant }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const messages: AppMessage[] = [];
+  const waiters: Array<(m: AppMessage) => void> = [];
+  app.on('message', (m: AppMessage) => (waiters.length ? waiters.shift()!(m) : messages.push(m)));
+  const next = () => new Promise<AppMessage>((resolve) => (messages.length ? resolve(messages.shift()!) : waiters.push(resolve)));
+  const cpu = async () => {
+    app.send('cpu');
+    return (await next()) as Extract<AppMessage, { type: 'cpu' }>;
+  };
+  try {
+    const ready = (await next()) as Extract<AppMessage, { type: 'ready' }>;
+    const base = `http://127.0.0.1:${ready.port}`;
+    await autocannon(`${base}/work`, settings.warmupSeconds, settings.connections);
+    const samples: HttpSample[] = [];
+    for (const route of ['/ping', '/work'] as const) {
+      const before = await cpu();
+      const result = await autocannon(`${base}${route}`, settings.durationSeconds, settings.connections);
+      const after = await cpu();
+      const used = after.userMicros + after.systemMicros - (before.userMicros + before.systemMicros);
+      samples.push({
+        round,
+        variant,
+        route,
+        requestsPerSecond: result.requests / settings.durationSeconds,
+        cpuMicrosPerRequest: result.requests > 0 ? used / result.requests : Number.NaN,
+        delayP99Ms: after.delayP99Ms,
+        errors: result.errors,
+      });
+    }
+    return samples;
+  } finally {
+    app.send('stop');
+    const timer = setTimeout(() => app.kill('SIGKILL'), 5000);
+    await once(app, 'exit');
+    clearTimeout(timer);
+  }
+}
+
+/** autocannon in its own process, so the load generator does not share the runner's event loop. */
+async function autocannon(url: string, seconds: number, connections: number): Promise<{ requests: number; errors: number }> {
+  const bin = require.resolve('autocannon/autocannon.js');
+  const child = spawn(process.execPath, [bin, '-c', String(connections), '-d', String(seconds), '-j', url], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+  await once(child, 'exit');
+  const result = JSON.parse(out) as { requests: { total: number }; errors: number; non2xx: number };
+  return { requests: result.requests.total, errors: result.errors + result.non2xx };
+}

@@ -1,0 +1,116 @@
+/**
+ * Per-span cost: an async method that awaits a resolved promise, called in a loop, plain, under
+ * @Trace (no client; inside an unsampled trace; sampled with a running client) and under
+ * OpenTelemetry's startActiveSpan with an exporter that drops everything. Two shapes: every call
+ * a new root, and calls inside a traced parent. Median ns per call over repetitions.
+ */
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BatchSpanProcessor, BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { TeracronClient } from '../lib/core/client';
+import { registerActiveClient, unregisterActiveClient } from '../lib/core/active-clients';
+import type { TraceSink } from '../lib/core/trace-sink';
+import { span as tracedSpan } from '../lib/tracing/tracer';
+import { Trace } from '../lib/tracing/trace.decorator';
+import { median } from './stats';
+
+export type SpanCase = 'trace-no-client' | 'trace-unsampled' | 'trace-sampled' | 'otel';
+export type SpanShape = 'root' | 'child';
+export interface SpanResult {
+  case: SpanCase;
+  shape: SpanShape;
+  nsPerCall: number;
+  /** The plain method under the same conditions. */
+  bareNsPerCall: number;
+}
+
+const resolved = Promise.resolve();
+
+class Plain {
+  async call(n: number): Promise<number> {
+    await resolved;
+    return n + 1;
+  }
+}
+
+class Traced {
+  @Trace('bench')
+  async call(n: number): Promise<number> {
+    await resolved;
+    return n + 1;
+  }
+}
+
+class DroppingExporter implements SpanExporter {
+  export(_spans: ReadableSpan[], done: (result: { code: number }) => void): void {
+    done({ code: 0 });
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+async function loop(calls: number, fn: (n: number) => Promise<number>): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) await fn(i);
+  return Number(process.hrtime.bigint() - start) / calls;
+}
+
+export async function runSpanBench(domain: string, apiKey: string, repetitions = 7, calls = 50_000): Promise<SpanResult[]> {
+  const plain = new Plain();
+  const traced = new Traced();
+  const otelProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new DroppingExporter())] });
+  const manager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(manager);
+  const otel = otelProvider.getTracer('bench');
+  const otelCall = (n: number) =>
+    otel.startActiveSpan('call', async (s) => {
+      await resolved;
+      s.end();
+      return n + 1;
+    });
+
+  const unsampledSink = { running: true, tracing: { enabled: true, sampleRate: 0, emitEvents: false, scrubber: undefined }, enqueueSpan() {}, enqueueEvent() {} } satisfies TraceSink;
+  const client = new TeracronClient({ apiKey, domain, logger: { debug() {}, warn() {}, error() {} } }, {}, { collectMetrics: false });
+  const plainCall = (n: number) => plain.call(n);
+  const tracedCall = (n: number) => traced.call(n);
+  const ourParent = (fn: () => Promise<number>) => tracedSpan('bench', { operation: 'parent' }, fn);
+  const otelParent = (fn: () => Promise<number>) =>
+    otel.startActiveSpan('parent', async (parent) => {
+      const ns = await fn();
+      parent.end();
+      return ns;
+    });
+  const noParent = (fn: () => Promise<number>) => fn();
+
+  // Each case is compared with the plain method under the same conditions (same parent context).
+  const cases: Array<{ name: SpanCase; setup?: () => void; teardown?: () => void; call: (n: number) => Promise<number>; parent: (fn: () => Promise<number>) => Promise<number> }> = [
+    { name: 'trace-no-client', call: tracedCall, parent: noParent },
+    { name: 'trace-sampled', setup: () => client.start(), call: tracedCall, parent: ourParent },
+    { name: 'trace-unsampled', setup: () => registerActiveClient(unsampledSink), teardown: () => unregisterActiveClient(unsampledSink), call: tracedCall, parent: ourParent },
+    { name: 'otel', call: otelCall, parent: otelParent },
+  ];
+
+  const measure = async (run: () => Promise<number>): Promise<number> => {
+    await run(); // warm-up
+    const samples: number[] = [];
+    for (let r = 0; r < repetitions; r++) samples.push(await run());
+    return median(samples);
+  };
+
+  const results: SpanResult[] = [];
+  for (const c of cases) {
+    c.setup?.();
+    for (const shape of ['root', 'child'] as const) {
+      const runWith = (fn: (n: number) => Promise<number>) => (shape === 'root' ? loop(calls, fn) : c.parent(() => loop(calls, fn)));
+      const bare = await measure(() => runWith(plainCall));
+      const wrapped = await measure(() => runWith(c.call));
+      results.push({ case: c.name, shape, nsPerCall: wrapped, bareNsPerCall: bare });
+    }
+    c.teardown?.();
+  }
+  await client.stop(2000);
+  await otelProvider.shutdown();
+  manager.disable();
+  return results;
+}
