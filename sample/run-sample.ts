@@ -67,7 +67,9 @@ async function startLocalTeracron(): Promise<DevServer> {
 }
 
 async function listen(module: unknown): Promise<INestApplication> {
-  const app = await NestFactory.create(module as never, { logger: ['warn', 'error'] });
+  // TERACRON_DEBUG=1 shows the module's debug lines (flush outcomes; never keys or data).
+  const levels = process.env.TERACRON_DEBUG ? (['debug', 'log', 'warn', 'error'] as const) : (['warn', 'error'] as const);
+  const app = await NestFactory.create(module as never, { logger: [...levels] });
   await app.listen(0, '127.0.0.1');
   return app;
 }

@@ -23,7 +23,7 @@ describe('the sample app (npm run sample)', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'teracron-sample-'));
     try {
       const child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'sample', 'run-sample.js'), '--once'], {
-        env: { ...process.env, TERACRON_DEV_DATA: dataDir },
+        env: { ...process.env, TERACRON_DEV_DATA: dataDir, TERACRON_DEBUG: '1' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -39,6 +39,12 @@ describe('the sample app (npm run sample)', () => {
       for (const line of ['✓ POST /orders', '✓ OrdersService.place [checkout]', '✓ FraudService.check [fraud]', '✓ settlements.settle [settlement]', '✓ PaymentsService.settle [payment]']) {
         assert.ok(output.includes(line), `missing "${line}" in:\n${output}`);
       }
+      // Debug mode on: the output shows flush lines, but never the key, the PEM or any data.
+      assert.match(output, /traces: sent \d+ item/, 'debug lines were printed');
+      const pem = readFileSync(path.join(dataDir, 'public-key.pem'), 'utf8');
+      for (const line of pem.split('\n').filter((l) => l.length > 20)) assert.ok(!output.includes(line), 'no PEM line in the output');
+      assert.ok(!/tcn_[A-Za-z0-9+/=_-]{20,}/.test(output), 'no API key in the output');
+      for (const secret of ['4242424242424242', 'card_last4', 'ord-1"', 'keyboard']) assert.ok(!output.includes(secret), `no ${secret} in the output`);
       // The scrubber removed the card number before it was queued: the local store never saw it.
       const stored = filesUnder(path.join(dataDir, 'store')).map((file) => readFileSync(file, 'utf8')).join('\n');
       assert.ok(stored.includes('card_last4'), 'span metadata was stored');
