@@ -2,7 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generateKeyPairSync } from 'node:crypto';
+import { IngestServer } from '../../../lib/ingest/ingest-server';
 import { startTestIngest } from '../../support/start-ingest';
+import { TEST_SLUG } from '../../support/test-keys';
 import { clientFor, span, until } from './client-harness';
 
 async function closedPort(): Promise<number> {
@@ -79,6 +82,25 @@ describe('TeracronClient: when the ingest misbehaves', () => {
       }
     });
   }
+
+  it('an ingest holding another key answers 401: the batch is dropped and counted, not retried', async () => {
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const ingest = await IngestServer.start({ projects: [{ slug: TEST_SLUG, privateKey: other }], rateLimits: false });
+    const client = clientFor(ingest.domain);
+    try {
+      client.start();
+      for (let i = 0; i < 3; i++) client.enqueueSpan(span());
+      await client.flush();
+      await new Promise((r) => setTimeout(r, 300));
+      await client.flush();
+      assert.deepEqual(ingest.requests().map((r) => r.status), [401]);
+      assert.equal(client.stats().spans.dropped.rejected_401, 3);
+      assert.equal(ingest.spans().length, 0);
+    } finally {
+      await client.stop(1000);
+      await ingest.close();
+    }
+  });
 
   it('a redirect is not followed: the batch is dropped', async () => {
     const ingest = await startTestIngest();
