@@ -4,7 +4,7 @@
  * OpenTelemetry's startActiveSpan with an exporter that drops everything. Two shapes: every call
  * a new root, and calls inside a traced parent. Median ns per call over repetitions.
  */
-import { context, trace } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BatchSpanProcessor, BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { TeracronClient } from '../lib/core/client';

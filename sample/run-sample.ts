@@ -11,7 +11,7 @@ import { NestFactory } from '@nestjs/core';
 import { formatTraceTree } from '../lib/agent/span-tree-text';
 import { startDevServer, type DevServer } from '../lib/agent/dev/dev-server';
 import { DEFAULT_DEV_PORT } from '../lib/agent/cli-args';
-import { startRedis, type RunningRedis } from '../test/support/redis';
+import { startRedis } from '../test/support/redis';
 
 const ONCE = process.argv.includes('--once') || Boolean(process.env.CI);
 const WAIT_MS = 20_000;

@@ -5,7 +5,7 @@
  */
 import { TeracronConfigError } from '../core/config/config-error';
 import type { TeracronLogger } from '../core/logger';
-import { agentVersion } from './agent-version';
+import { SDK_VERSION } from '../core/sdk-version';
 import { CliUsageError, parseAgentArgs } from './cli-args';
 import { usage } from './cli-usage';
 
@@ -24,7 +24,7 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(usage(parsed.topic) + '\n');
       return 0;
     case 'version':
-      process.stdout.write(`teracron-agent ${agentVersion()}\n`);
+      process.stdout.write(`teracron-agent ${SDK_VERSION}\n`);
       return 0;
     // Commands load on demand: --help and --version should not pay for the client or the server.
     case 'run':

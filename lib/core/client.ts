@@ -8,6 +8,7 @@ import { describeApiKey } from './config/api-key';
 import type { TeracronOptions } from './config/options';
 import { resolveConfig, type ResolvedConfig } from './config/resolve-config';
 import { eventBatchEncoder, metricsBatchEncoder, traceBatchEncoder } from './encoding/batch-encoders';
+import { INGEST_CONTRACT } from './ingest-contract';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './export/backoff';
 import { ExportLane } from './export/export-lane';
 import type { KindStats } from './export/export-stats';
@@ -89,19 +90,19 @@ export class TeracronClient implements TraceSink {
     const key = credentials.publicKey;
     this.lanes = {
       metrics: new ExportLane(
-        { ...common, kind: 'metrics', capacity: Math.min(20_000, Math.max(100, config.maxBufferSize * 4)), flushAt: config.maxBufferSize, requestsPerMinute: 60, timeOf: (s) => s.timestamp },
+        { ...common, kind: 'metrics', capacity: Math.min(20_000, Math.max(100, config.maxBufferSize * 4)), flushAt: config.maxBufferSize, requestsPerMinute: INGEST_CONTRACT.metrics.perMinute, timeOf: (s) => s.timestamp },
         metricsBatchEncoder({ sdkVersion: SDK_VERSION, runtimeVersion: process.versions.node }),
         this.transport,
         key,
       ),
       spans: new ExportLane(
-        { ...common, kind: 'traces', capacity: Math.min(20_000, Math.max(2_000, config.traceBatchSize * 2)), flushAt: config.traceBatchSize, requestsPerMinute: 30, timeOf: (s) => s.started_at },
+        { ...common, kind: 'traces', capacity: Math.min(20_000, Math.max(2_000, config.traceBatchSize * 2)), flushAt: config.traceBatchSize, requestsPerMinute: INGEST_CONTRACT.traces.perMinute, timeOf: (s) => s.started_at },
         traceBatchEncoder(credentials.slug),
         this.transport,
         key,
       ),
       events: new ExportLane(
-        { ...common, kind: 'events', capacity: EVENT_QUEUE_CAPACITY, flushAt: EVENTS_FLUSH_AT, requestsPerMinute: 30, timeOf: (e) => e.timestamp },
+        { ...common, kind: 'events', capacity: EVENT_QUEUE_CAPACITY, flushAt: EVENTS_FLUSH_AT, requestsPerMinute: INGEST_CONTRACT.events.perMinute, timeOf: (e) => e.timestamp },
         eventBatchEncoder(credentials.slug),
         this.transport,
         key,

@@ -5,7 +5,7 @@
 import { decodeMetricsBatch, type DecodedMetricsBatch, type DecodedMetricsEntry } from '../core/encoding/metrics-protobuf';
 import type { SpanRecord, WorkflowEventRecord } from '../core/types';
 import type { IngestKind } from './ingest-routes';
-import { MAX_SPANS_PER_BATCH } from './ingest-routes';
+import { MAX_SPANS_PER_REQUEST } from '../core/ingest-contract';
 import { validateEvent, validateSpan } from './item-validation';
 
 export class PayloadError extends Error {
@@ -35,7 +35,7 @@ export function parsePayload(kind: IngestKind, plaintext: Buffer, slug: string, 
   if (body.project_slug !== slug) throw new PayloadError('project_slug does not match X-Project-Slug');
   if (kind === 'traces') {
     if (body.type !== 'trace' || !Array.isArray(body.spans)) throw new PayloadError('expected {"type":"trace","spans":[…]}');
-    if (body.spans.length > MAX_SPANS_PER_BATCH) throw new PayloadError(`at most ${MAX_SPANS_PER_BATCH} spans per batch`, 413);
+    if (body.spans.length > MAX_SPANS_PER_REQUEST) throw new PayloadError(`at most ${MAX_SPANS_PER_REQUEST} spans per batch`, 413);
     return collect('traces', body.spans, (item) => validateSpan(item, now));
   }
   if ((body.type !== 'event' && body.type !== 'events') || !Array.isArray(body.events)) throw new PayloadError('expected {"type":"event","events":[…]}');

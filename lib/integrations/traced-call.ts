@@ -5,8 +5,7 @@
  */
 import type { TraceSink } from '../core/trace-sink';
 import type { FlatRecord } from '../core/types';
-import { endWithResult } from '../tracing/traced-result';
-import { runInSpan, startSpan } from '../tracing/tracer';
+import { span } from '../tracing/tracer';
 
 export interface TracedCallSettings {
   workflow: string;
@@ -15,14 +14,5 @@ export interface TracedCallSettings {
 }
 
 export function runTracedCall<T>(settings: TracedCallSettings, call: { operation: string; metadata?: FlatRecord }, fn: () => T): T {
-  const span = startSpan(settings.workflow, { operation: call.operation, sink: settings.sink, metadata: call.metadata });
-  let result: T;
-  try {
-    result = runInSpan(span, fn);
-  } catch (error) {
-    span.fail(error);
-    throw error;
-  }
-  // A returned promise keeps its outcome; the span ends when it settles.
-  return endWithResult(span, result);
+  return span(settings.workflow, { operation: call.operation, sink: settings.sink, metadata: call.metadata }, fn);
 }

@@ -13,6 +13,7 @@ import { runInSpan, startSpan } from '../tracing/tracer';
 import { requestMethodOf, requestOperation, requestPathOf, routeTemplateOf } from './request-operation';
 import type { RouteExclusion } from './route-exclusion';
 import { requestSpanStateOf, type RequestSpanState } from './server-request-spans';
+import { endHttpSpan } from './http-span-end';
 
 const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
 
@@ -96,8 +97,7 @@ function traceInOpenedSpan(state: RequestSpanState, method: string, template: st
  * 5xx, with the handler's error when one went past; a 4xx the app answered on purpose succeeded.
  */
 class ResponseWatcher {
-  private error: unknown = undefined;
-  private errored = false;
+  private error: { value: unknown } | undefined;
 
   constructor(
     private readonly span: SpanHandle,
@@ -110,8 +110,7 @@ class ResponseWatcher {
 
   /** The error the handler's Observable failed with, before any exception filter turned it into a response. */
   recordError(error: unknown): void {
-    this.errored = true;
-    this.error = error;
+    this.error = { value: error };
     if (this.raw === undefined) this.span.fail(error);
   }
 
@@ -124,24 +123,8 @@ class ResponseWatcher {
     const raw = this.raw!;
     raw.removeListener('finish', this.onDone);
     raw.removeListener('close', this.onDone);
-    const span = this.span;
     try {
-      if (!raw.writableFinished) {
-        // The client went away before the response was sent: there is no status to report.
-        span.setMetadata({ 'http.aborted': true });
-        if (this.errored) {
-          span.fail(this.error);
-          return;
-        }
-      } else {
-        span.setMetadata({ 'http.status_code': raw.statusCode });
-        if (raw.statusCode >= 500) {
-          if (this.errored) span.fail(this.error);
-          else span.endWith('failed');
-          return;
-        }
-      }
-      span.end();
+      endHttpSpan(this.span, raw, this.error);
     } catch {
       // Telemetry never throws into the host app.
     }

@@ -12,7 +12,8 @@ import { enterTraceContext } from '../tracing/context';
 import { TRACE_HEADER } from '../tracing/propagation';
 import { NOOP_SPAN, type SpanHandle } from '../tracing/span';
 import { startSpan } from '../tracing/tracer';
-import { routeTemplateOf } from './request-operation';
+import { endHttpSpan } from './http-span-end';
+import { requestPathOf, routeTemplateOf } from './request-operation';
 import type { RouteExclusion } from './route-exclusion';
 
 export interface ServerTracing {
@@ -67,7 +68,7 @@ function onRequestStart(message: unknown): void {
     const tracing = servers.get(server);
     if (tracing === undefined || !tracing.sink.running || !tracing.sink.tracing.enabled) return;
     const method = request.method ?? 'UNKNOWN';
-    if (!tracing.exclusion.empty && tracing.exclusion.isExcluded(NO_HANDLER, method, undefined, pathOf(request.url))) return;
+    if (!tracing.exclusion.empty && tracing.exclusion.isExcluded(NO_HANDLER, method, undefined, requestPathOf(request))) return;
     const inbound = request.headers[INBOUND_HEADER];
     const span = startSpan(tracing.workflow, {
       operation: `${method} (unmatched)`,
@@ -102,7 +103,7 @@ function endRequestSpan(state: RequestSpanState, request: IncomingMessage, respo
     if (!state.named) {
       const template = routeTemplateOf(state.frameworkRequest ?? request);
       if (template !== undefined) {
-        if (!tracing.exclusion.empty && tracing.exclusion.isExcluded(NO_HANDLER, state.method, template, pathOf(request.url))) {
+        if (!tracing.exclusion.empty && tracing.exclusion.isExcluded(NO_HANDLER, state.method, template, requestPathOf(request))) {
           span.discard();
           return;
         }
@@ -110,27 +111,8 @@ function endRequestSpan(state: RequestSpanState, request: IncomingMessage, respo
         span.setMetadata({ 'http.route': template });
       }
     }
-    if (!response.writableFinished) {
-      // The client went away before the response was sent: there is no status to report.
-      span.setMetadata({ 'http.aborted': true });
-      if (state.error) span.fail(state.error.value);
-      else span.end();
-      return;
-    }
-    span.setMetadata({ 'http.status_code': response.statusCode });
-    if (response.statusCode >= 500) {
-      if (state.error) span.fail(state.error.value);
-      else span.endWith('failed');
-      return;
-    }
-    span.end();
+    endHttpSpan(span, response, state.error);
   } catch {
     // Telemetry never throws into the host app.
   }
-}
-
-function pathOf(url: string | undefined): string {
-  const raw = url ?? '';
-  const query = raw.indexOf('?');
-  return query === -1 ? raw : raw.slice(0, query);
 }

@@ -5,7 +5,7 @@
  * share queues or lifecycles.
  */
 import type { Provider } from '@nestjs/common';
-import { APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
+import { APP_INTERCEPTOR, DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { TeracronClient } from '../core/client';
 import { TeracronTracer } from '../tracing/tracer';
 import { backgroundWorkProviders } from '../integrations/background-work.providers';
@@ -14,7 +14,7 @@ import { isScrubberProvided } from './scrubber-provider-lookup';
 import { ScrubberSlot } from './scrubber-slot';
 import { MODULE_OPTIONS_TOKEN } from './teracron.module-definition';
 import { RPC_WORKFLOW, TeracronInterceptor } from './teracron.interceptor';
-import { wrapMessageHandlers } from './message-handler-spans';
+import { MessageHandlerSpans } from './message-handler-spans';
 import { coreOptionsOf, resolveNestLayerOptions, type TeracronModuleOptions } from './teracron-module-options';
 import { TERACRON_NEST_LAYER } from './teracron-nest-layer.token';
 
@@ -28,11 +28,8 @@ export function teracronProviders(): Provider[] {
   return [
     {
       provide: TERACRON_MESSAGE_HANDLERS,
-      useFactory: (modules: ModulesContainer) => {
-        wrapMessageHandlers(modules, RPC_WORKFLOW);
-        return modules;
-      },
-      inject: [ModulesContainer],
+      useFactory: (discovery: DiscoveryService, scanner: MetadataScanner) => new MessageHandlerSpans(discovery, scanner, RPC_WORKFLOW),
+      inject: [DiscoveryService, MetadataScanner],
     },
     {
       provide: TERACRON_NEST_LAYER,

@@ -6,7 +6,7 @@
  * hanging ingest never holds a shutdown longer.
  */
 import { Inject, Module, Optional, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryModule, HttpAdapterHost, ModuleRef, type ModulesContainer } from '@nestjs/core';
+import { DiscoveryModule, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { TeracronClient } from '../core/client';
 import type { TeracronLogger } from '../core/logger';
 import { TeracronTracer } from '../tracing/tracer';
@@ -18,7 +18,7 @@ import { ASYNC_OPTIONS_TYPE, ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTI
 import type { NestLayerOptions, TeracronModuleOptions } from './teracron-module-options';
 import { TERACRON_NEST_LAYER } from './teracron-nest-layer.token';
 import { TERACRON_MESSAGE_HANDLERS, TERACRON_SCRUBBER_SLOT, teracronProviders } from './teracron-providers';
-import { bindMessageHandlerInstances } from './message-handler-spans';
+import type { MessageHandlerSpans } from './message-handler-spans';
 import { traceHttpServerOf } from './http-server-spans';
 
 export const MISSING_API_KEY_WARNING =
@@ -38,7 +38,7 @@ export class TeracronModule extends ConfigurableModuleClass implements OnApplica
     @Inject(TERACRON_NEST_LAYER) private readonly layer: NestLayerOptions,
     @Inject(TERACRON_SCRUBBER_SLOT) private readonly scrubberSlot: ScrubberSlot | null,
     @Inject(MODULE_OPTIONS_TOKEN) private readonly options: TeracronModuleOptions | undefined,
-    @Inject(TERACRON_MESSAGE_HANDLERS) private readonly modules: ModulesContainer,
+    @Inject(TERACRON_MESSAGE_HANDLERS) private readonly messageHandlers: MessageHandlerSpans,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     super();
@@ -61,7 +61,7 @@ export class TeracronModule extends ConfigurableModuleClass implements OnApplica
       return;
     }
     this.client.start();
-    bindMessageHandlerInstances(this.modules, this.client);
+    this.messageHandlers.bind(this.client);
     this.disposeOutbound ??= enableOutboundPropagation({ propagateTo: this.layer.propagateTo });
     if (this.client.tracing.enabled) this.disposeServerSpans ??= traceHttpServerOf(this.adapterHost, this.client, this.layer);
   }

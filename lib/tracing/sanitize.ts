@@ -39,8 +39,8 @@ function primitiveOf(value: unknown, stringMax: number): Primitive | undefined {
   }
 }
 
-/** Metadata: primitives only (others dropped), strings cut to 1 024, first 32 valid keys; empty → null. */
-export function sanitizeMetadata(data: Record<string, unknown> | null | undefined, maxKeys = MAX_KEYS): FlatRecord | null {
+/** The first `maxKeys` valid keys of `data`, each value converted (undefined: the key is left out); empty → null. */
+function sanitizeRecord(data: Record<string, unknown> | null | undefined, maxKeys: number, convert: (value: unknown) => Primitive | undefined): FlatRecord | null {
   if (data === null || data === undefined || typeof data !== 'object') return null;
   const out: FlatRecord = {};
   let count = 0;
@@ -53,36 +53,30 @@ export function sanitizeMetadata(data: Record<string, unknown> | null | undefine
     } catch {
       continue;
     }
-    const primitive = primitiveOf(value, METADATA_STRING_MAX);
-    if (primitive === undefined) continue;
-    out[key] = primitive;
+    const converted = convert(value);
+    if (converted === undefined) continue;
+    out[key] = converted;
     count++;
   }
   return count === 0 ? null : out;
 }
 
+const metadataValue = (value: unknown) => primitiveOf(value, METADATA_STRING_MAX);
+
+function capturedValue(value: unknown): Primitive | undefined {
+  // undefined is an argument not given; a non-finite number would break the JSON.
+  if (value === undefined || typeof value === 'number') return primitiveOf(value, CAPTURED_STRING_MAX);
+  return primitiveOf(value, CAPTURED_STRING_MAX) ?? cutText(describeValue(value), CAPTURED_STRING_MAX);
+}
+
+/** Metadata: primitives only (others dropped), strings cut to 1 024, first 32 valid keys; empty → null. */
+export function sanitizeMetadata(data: Record<string, unknown> | null | undefined, maxKeys = MAX_KEYS): FlatRecord | null {
+  return sanitizeRecord(data, maxKeys, metadataValue);
+}
+
 /** Captured params: primitives kept, anything else as a short string form; strings cut to 512. */
 export function sanitizeCaptured(data: Record<string, unknown> | null | undefined): FlatRecord | null {
-  if (data === null || data === undefined || typeof data !== 'object') return null;
-  const out: FlatRecord = {};
-  let count = 0;
-  for (const key of Object.keys(data)) {
-    if (count >= MAX_KEYS) break;
-    if (!isValidKey(key)) continue;
-    let value: unknown;
-    try {
-      value = data[key];
-    } catch {
-      continue;
-    }
-    if (value === undefined) continue;
-    const primitive = primitiveOf(value, CAPTURED_STRING_MAX);
-    if (primitive !== undefined) out[key] = primitive;
-    else if (typeof value === 'number') continue; // NaN and ±Infinity would break the JSON.
-    else out[key] = cutText(describeValue(value), CAPTURED_STRING_MAX);
-    count++;
-  }
-  return count === 0 ? null : out;
+  return sanitizeRecord(data, MAX_KEYS, capturedValue);
 }
 
 /** A short string form of any value; never throws (circular, BigInt, Symbol, throwing getters). */

@@ -46,6 +46,16 @@ export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink 
   return sink !== undefined && sink.running && sink.tracing.enabled;
 }
 
+/** A span of `sink` under `context` (same client) or, without one, a new root with its own sampling decision. */
+function spanIn(sink: TraceSink, context: TraceContext | undefined, workflow: string, operation: string): SpanHandle {
+  if (context !== undefined && context.traceId !== '') {
+    if (!context.sampled) return context.span ?? new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
+    return new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
+  }
+  const traceId = newTraceId();
+  return isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), null, workflow, operation, true) : new UnsampledSpan(sink, traceId, null, true);
+}
+
 /**
  * The @Trace hot path: a span under the given context (the caller already read it), or a new
  * root in the newest running client. No options object, no header parsing.
@@ -53,13 +63,7 @@ export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink 
 export function startMethodSpan(workflow: string, operation: string, context: TraceContext | undefined): SpanHandle {
   try {
     const sink = context?.sink ?? currentActiveClient();
-    if (!isRecordingSink(sink)) return NOOP_SPAN;
-    if (context !== undefined && context.traceId !== '') {
-      if (!context.sampled) return context.span ?? new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
-      return new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
-    }
-    const traceId = newTraceId();
-    return isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), null, workflow, operation, true) : new UnsampledSpan(sink, traceId, null, true);
+    return isRecordingSink(sink) ? spanIn(sink, context, workflow, operation) : NOOP_SPAN;
   } catch {
     return NOOP_SPAN;
   }
@@ -77,12 +81,9 @@ export function startSpan(workflow: string, options: StartSpanOptions = {}): Spa
       span = isSampled(sink, inbound.traceId)
         ? new RecordingSpan(sink, inbound.traceId, newSpanId(), inbound.parentSpanId, workflow, operation, false)
         : new UnsampledSpan(sink, inbound.traceId, inbound.parentSpanId, false);
-    } else if (context !== undefined && context.sink === sink && context.traceId !== '') {
-      if (!context.sampled) return context.span ?? new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
-      span = new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
     } else {
-      const traceId = newTraceId();
-      span = isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), null, workflow, operation, true) : new UnsampledSpan(sink, traceId, null, true);
+      // A context of another app's client does not parent this client's span.
+      span = spanIn(sink, context?.sink === sink ? context : undefined, workflow, operation);
     }
     if (options.metadata !== undefined) span.setMetadata(options.metadata);
     return span;

@@ -4,7 +4,7 @@
  * with a TeracronConfigError; app.close() returns within its deadline when the ingest hangs.
  */
 import 'reflect-metadata';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { currentActiveClient } from '../../lib/core/active-clients';

@@ -4,13 +4,13 @@
  * the envelope's 540 bytes), and an item too big on its own is reported so it can be dropped.
  */
 import { ENVELOPE_OVERHEAD } from '../crypto/envelope';
+import { INGEST_CONTRACT, MAX_SPANS_PER_REQUEST } from '../ingest-contract';
 import type { MetricsSnapshot, SpanRecord, WorkflowEventRecord } from '../types';
 import { encodeMetricsBatch, encodeMetricsEntry, metricsBatchTrailerSize, type MetricsBatchVersions } from './metrics-protobuf';
 
-export const TRACE_BODY_CAP = 131_072;
-export const EVENT_BODY_CAP = 65_536;
-export const METRICS_BODY_CAP = 65_536;
-export const MAX_SPANS_PER_REQUEST = 100;
+const TRACE_BODY_CAP = INGEST_CONTRACT.traces.maxBytes;
+const EVENT_BODY_CAP = INGEST_CONTRACT.events.maxBytes;
+const METRICS_BODY_CAP = INGEST_CONTRACT.metrics.maxBytes;
 export const MAX_EVENTS_PER_REQUEST = 200;
 export const MAX_METRICS_PER_REQUEST = 1_000;
 

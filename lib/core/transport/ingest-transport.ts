@@ -4,19 +4,14 @@
  * whether to count, retry or drop.
  */
 import { Pool } from 'undici';
+import { INGEST_CONTRACT, type ExportKind } from '../ingest-contract';
 import type { TeracronLogger } from '../logger';
 import type { ProjectMode } from '../types';
 import { USER_AGENT } from '../sdk-version';
 import { registerOwnOrigin, unregisterOwnOrigin } from './own-requests';
 import { parseRetryAfterMs } from './retry-after';
 
-export type ExportKind = 'metrics' | 'traces' | 'events';
-
-export const INGEST_PATHS: Record<ExportKind, string> = {
-  metrics: '/api/ingest',
-  traces: '/api/v1/traces',
-  events: '/api/v1/events',
-};
+export type { ExportKind } from '../ingest-contract';
 
 export type SendOutcome =
   | { kind: 'sent'; status: number }
@@ -56,7 +51,7 @@ export class IngestTransport {
     try {
       const response = await this.pool.request({
         method: 'POST',
-        path: INGEST_PATHS[kind],
+        path: INGEST_CONTRACT[kind].path,
         headers: {
           'content-type': 'application/octet-stream',
           'content-length': String(envelope.length),

@@ -2,7 +2,9 @@
  * The origins our transport posts to, so outbound trace propagation can leave our own
  * export requests alone (they must never carry a trace header or become spans).
  */
-const INGEST_PATHS = new Set(['/api/ingest', '/api/v1/traces', '/api/v1/events']);
+import { INGEST_CONTRACT } from '../ingest-contract';
+
+const INGEST_PATHS = new Set(Object.values(INGEST_CONTRACT).map((route) => route.path));
 const ownOrigins = new Map<string, number>();
 
 export function registerOwnOrigin(origin: string): void {

@@ -4,6 +4,7 @@
  * its `name` and its `length`. Wrapping twice (two apps sharing a class) is a no-op.
  */
 import 'reflect-metadata';
+import { copyFunctionIdentity } from '../../tracing/method-metadata';
 
 type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -38,9 +39,7 @@ export function wrapPrototypeMethod(prototype: object, key: string, kind: string
   if (hasWrapperOf(original, kind)) return false;
 
   const wrapper = wrap(original);
-  copyMethodMetadata(original, wrapper);
-  Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
-  Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+  copyFunctionIdentity(original, wrapper);
   Object.defineProperty(wrapper, WRAPPED, { value: kind });
   Object.defineProperty(wrapper, WRAPPED_INNER, { value: original });
   Object.defineProperty(owner, key, { ...descriptor, value: wrapper });
@@ -55,10 +54,4 @@ function hasWrapperOf(method: AnyMethod, kind: string): boolean {
     current = (current as unknown as Record<symbol, unknown>)[WRAPPED_INNER];
   }
   return false;
-}
-
-function copyMethodMetadata(from: object, to: object): void {
-  for (const metadataKey of Reflect.getOwnMetadataKeys(from)) {
-    Reflect.defineMetadata(metadataKey, Reflect.getOwnMetadata(metadataKey, from), to);
-  }
 }

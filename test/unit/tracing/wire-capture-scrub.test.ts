@@ -1,14 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TeracronClient } from '../../../lib/core/client';
 import { TeracronConfigError } from '../../../lib/core/config/config-error';
-import type { TeracronOptions } from '../../../lib/core/config/options';
 import { Capture } from '../../../lib/tracing/capture.decorator';
 import { Trace } from '../../../lib/tracing/trace.decorator';
 import { span as traced } from '../../../lib/tracing/tracer';
 import type { IngestServer } from '../../../lib/ingest/ingest-server';
-import { startTestIngest } from '../../support/start-ingest';
-import { testApiKey } from '../../support/test-keys';
+import { withClient } from '../../support/client-with-ingest';
 
 const SECRET_CARD = '4111-1111-1111-1111';
 const SECRET_CVV = 'cvv-987';
@@ -22,18 +19,6 @@ class Checkout {
   @Trace('payment')
   refund(@Capture() orderId: string, secret: string, @Capture('reason_code') reason = 'dup'): string {
     return `${orderId}:${secret.length}:${reason}`;
-  }
-}
-
-async function withClient(options: TeracronOptions, run: (ingest: IngestServer, client: TeracronClient) => Promise<void>): Promise<void> {
-  const ingest = await startTestIngest();
-  const client = new TeracronClient({ apiKey: testApiKey(), domain: ingest.domain, logger: { debug() {}, warn() {}, error() {} }, ...options }, {}, { collectMetrics: false });
-  client.start();
-  try {
-    await run(ingest, client);
-  } finally {
-    await client.stop(2000);
-    await ingest.close();
   }
 }
 

@@ -1,14 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TeracronClient } from '../../../lib/core/client';
-import type { TeracronOptions } from '../../../lib/core/config/options';
 import type { WorkflowEventRecord } from '../../../lib/core/types';
-import type { IngestServer } from '../../../lib/ingest/ingest-server';
 import { runWithTraceHeader } from '../../../lib/tracing/propagation';
 import { Trace } from '../../../lib/tracing/trace.decorator';
 import { emitEvent } from '../../../lib/tracing/tracer';
-import { startTestIngest } from '../../support/start-ingest';
-import { testApiKey } from '../../support/test-keys';
+import { withClient } from '../../support/client-with-ingest';
 import { readVector } from '../../support/vectors';
 
 class Orders {
@@ -25,18 +21,6 @@ class Orders {
     emitEvent('retry', { severity: 'warning', metadata: { attempt: 2, obj: { no: 1 } } });
     emitEvent('not_a_type');
     if (this.fail) throw new TypeError('out of stock');
-  }
-}
-
-async function withClient(options: TeracronOptions, run: (ingest: IngestServer, client: TeracronClient) => Promise<void>): Promise<void> {
-  const ingest = await startTestIngest();
-  const client = new TeracronClient({ apiKey: testApiKey(), domain: ingest.domain, logger: { debug() {}, warn() {}, error() {} }, ...options }, {}, { collectMetrics: false });
-  client.start();
-  try {
-    await run(ingest, client);
-  } finally {
-    await client.stop(2000);
-    await ingest.close();
   }
 }
 
