@@ -8,7 +8,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceSink } from '../core/trace-sink';
-import { enterTraceContext } from '../tracing/context';
+import { enterTraceContext, leaveTraceContext } from '../tracing/context';
 import { TRACE_HEADER } from '../tracing/propagation';
 import { NOOP_SPAN, type SpanHandle } from '../tracing/span';
 import { startSpan } from '../tracing/tracer';
@@ -39,7 +39,9 @@ const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
 const NO_HANDLER = {};
 
 const servers = new WeakMap<object, ServerTracing>();
-const states = new WeakMap<IncomingMessage, RequestSpanState>();
+/** The state rides on the raw request itself: cheaper per request than a WeakMap entry, and gone with it. */
+const STATE = Symbol('teracron.requestSpan');
+type StatefulRequest = IncomingMessage & { [STATE]?: RequestSpanState };
 let registered = 0;
 
 /** Opens a span per request on `server` until the returned function is called. */
@@ -58,15 +60,19 @@ export function traceServerRequests(server: object, tracing: ServerTracing): () 
 /** The span state of a raw request (Express's request is one; Fastify's holds it as `raw`). */
 export function requestSpanStateOf(request: unknown): RequestSpanState | undefined {
   if (registered === 0 || request === null || typeof request !== 'object') return undefined;
-  const raw = ((request as { raw?: unknown }).raw ?? request) as IncomingMessage;
-  return states.get(raw);
+  const raw = ((request as { raw?: unknown }).raw ?? request) as StatefulRequest;
+  return raw[STATE];
 }
 
 function onRequestStart(message: unknown): void {
   try {
     const { request, response, server } = message as { request: IncomingMessage; response: ServerResponse; server: object };
     const tracing = servers.get(server);
-    if (tracing === undefined || !tracing.sink.running || !tracing.sink.tracing.enabled) return;
+    if (tracing === undefined) return;
+    // Requests of one keep-alive connection share an async resource: the previous request's span
+    // must not become the context of this one when this one gets no span.
+    leaveTraceContext();
+    if (!tracing.sink.running || !tracing.sink.tracing.enabled) return;
     const method = request.method ?? 'UNKNOWN';
     if (!tracing.exclusion.empty && tracing.exclusion.isExcluded(NO_HANDLER, method, undefined, requestPathOf(request))) return;
     const inbound = request.headers[INBOUND_HEADER];
@@ -79,19 +85,14 @@ function onRequestStart(message: unknown): void {
     });
     if (span === NOOP_SPAN) return;
     const state: RequestSpanState = { span, method, named: false, error: undefined, frameworkRequest: undefined };
-    states.set(request, state);
+    (request as StatefulRequest)[STATE] = state;
     const header = span.traceHeader();
     if (header !== undefined) response.setHeader(TRACE_HEADER, header);
     // The rest of this request (middleware, guards, pipes, the handler) runs in the span's context.
     enterTraceContext(span);
     if (!span.sampled) return;
-    const onDone = () => {
-      response.removeListener('finish', onDone);
-      response.removeListener('close', onDone);
-      endRequestSpan(state, request, response, tracing);
-    };
-    response.once('finish', onDone);
-    response.once('close', onDone);
+    // A response emits 'close' once, after 'finish' or when the client left first: one listener covers both.
+    response.on('close', () => endRequestSpan(state, request, response, tracing));
   } catch {
     // A request is served whether or not we could trace it.
   }

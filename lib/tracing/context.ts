@@ -32,6 +32,11 @@ export function enterTraceContext(context: TraceContext): void {
   storage.enterWith(context);
 }
 
+/** Clears the context for the rest of the current synchronous run and what it schedules. */
+export function leaveTraceContext(): void {
+  if (storage.getStore() !== undefined) storage.enterWith(undefined as unknown as TraceContext);
+}
+
 /** `Reflect.apply(fn, self, args)` inside the context, without allocating a closure per call. */
 export function applyInTraceContext<T>(context: TraceContext, fn: (...args: unknown[]) => T, self: unknown, args: ArrayLike<unknown>): T {
   return storage.run(context, Reflect.apply as (fn: (...a: unknown[]) => T, self: unknown, args: ArrayLike<unknown>) => T, fn, self, args);

@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import {
   Catch,
   Controller,
@@ -74,11 +75,21 @@ class OrdersController {
   }
 }
 
+@Injectable()
+class StatusProbe {
+  @Trace('probe')
+  check(): boolean {
+    return true;
+  }
+}
+
 @Controller('health')
 class HealthController {
+  constructor(private readonly probe: StatusProbe) {}
+
   @Get()
   check(): { ok: boolean } {
-    return { ok: true };
+    return { ok: this.probe.check() };
   }
 }
 
@@ -86,7 +97,7 @@ function appModule(domain: string): new () => unknown {
   @Module({
     imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1, exclude: ['/api/health'] })],
     controllers: [OrdersController, HealthController],
-    providers: [OrdersService, PaymentsService, { provide: APP_FILTER, useClass: OrderErrorsFilter }],
+    providers: [OrdersService, PaymentsService, StatusProbe, { provide: APP_FILTER, useClass: OrderErrorsFilter }],
   })
   class HttpTracingAppModule {}
   return HttpTracingAppModule;
@@ -190,6 +201,33 @@ for (const platform of PLATFORMS) {
       assert.equal(spans.length, 3);
       await running.app.get(TeracronClient).flush();
       assert.deepEqual(ingest.spans().filter((span) => span.operation.includes('health')), []);
+    });
+
+    it('does not let an excluded request inherit the trace of the previous request on the same keep-alive connection', async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const get = (path: string) =>
+        new Promise<{ socketPort: number | undefined; traceHeader: string | undefined }>((resolve, reject) => {
+          http
+            .get(`${running.url}${path}`, { agent }, (response) => {
+              response.resume();
+              response.on('end', () => resolve({ socketPort: response.socket?.localPort, traceHeader: response.headers['x-teracron-trace'] as string | undefined }));
+            })
+            .on('error', reject);
+        });
+      const probesBefore = ingest.spans().filter((span) => span.workflow === 'probe').length;
+      try {
+        const traced = await get('/api/orders/keepalive');
+        const excluded = await get('/api/health');
+        assert.equal(excluded.socketPort, traced.socketPort, 'both requests went over one connection');
+        const orderTraceId = traced.traceHeader!.split(':')[0]!;
+        const probes = () => ingest.spans().filter((span) => span.workflow === 'probe');
+        await ingest.waitFor(() => probes().length > probesBefore && spansOf(orderTraceId).length >= 3, WAIT_MS);
+        const probe = probes()[probesBefore]!;
+        assert.equal(probe.parent_span_id, null, 'the probe in the excluded request starts its own trace');
+        assert.notEqual(probe.trace_id, orderTraceId);
+      } finally {
+        agent.destroy();
+      }
     });
   });
 }
