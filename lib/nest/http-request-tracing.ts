@@ -103,9 +103,8 @@ class ResponseWatcher {
     private readonly span: SpanHandle,
     private readonly raw: RawResponse | undefined,
   ) {
-    if (raw === undefined) return;
-    raw.once('finish', this.onDone);
-    raw.once('close', this.onDone);
+    // 'close' comes once, after 'finish' or when the client left first: one listener covers both.
+    if (raw !== undefined) raw.once('close', this.onDone);
   }
 
   /** The error the handler's Observable failed with, before any exception filter turned it into a response. */
@@ -120,11 +119,8 @@ class ResponseWatcher {
   }
 
   private readonly onDone = (): void => {
-    const raw = this.raw!;
-    raw.removeListener('finish', this.onDone);
-    raw.removeListener('close', this.onDone);
     try {
-      endHttpSpan(this.span, raw, this.error);
+      endHttpSpan(this.span, this.raw!, this.error);
     } catch {
       // Telemetry never throws into the host app.
     }
@@ -134,15 +130,14 @@ class ResponseWatcher {
 interface RawResponse {
   statusCode: number;
   writableFinished: boolean;
-  once(event: 'finish' | 'close', listener: () => void): unknown;
-  removeListener(event: 'finish' | 'close', listener: () => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
 }
 
 /** Fastify's reply wraps Node's response in `raw`; Express's response is Node's response. */
 function rawResponseOf(response: unknown): RawResponse | undefined {
   if (response === null || typeof response !== 'object') return undefined;
   const candidate = ((response as { raw?: unknown }).raw ?? response) as Partial<RawResponse>;
-  return typeof candidate.once === 'function' && typeof candidate.removeListener === 'function' ? (candidate as RawResponse) : undefined;
+  return typeof candidate.once === 'function' ? (candidate as RawResponse) : undefined;
 }
 
 function inboundHeaderOf(request: unknown): string | undefined {
