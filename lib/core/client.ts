@@ -139,6 +139,10 @@ export class TeracronClient implements TraceSink {
     registerActiveClient(this);
   }
 
+  dropSpanIfFull(): boolean {
+    return this.state === 'running' && this.lanes!.spans.dropIfFull();
+  }
+
   enqueueSpan(span: SpanRecord): void {
     if (this.state === 'running') this.lanes!.spans.enqueue(span);
   }

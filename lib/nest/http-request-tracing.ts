@@ -7,6 +7,7 @@
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import type { TraceSink } from '../core/trace-sink';
+import { currentTraceContext } from '../tracing/context';
 import type { SpanHandle } from '../tracing/span';
 import { TRACE_HEADER } from '../tracing/propagation';
 import { runInSpan, startSpan } from '../tracing/tracer';
@@ -78,8 +79,8 @@ function traceInOpenedSpan(state: RequestSpanState, method: string, template: st
   if (!span.sampled) return next.handle();
   span.setOperation(requestOperation(method, template, context));
   if (template !== undefined) span.setMetadata({ 'http.route': template });
-  return new Observable<unknown>((subscriber) =>
-    runInSpan(span, () =>
+  return new Observable<unknown>((subscriber) => {
+    const subscribe = () =>
       next.handle().subscribe({
         next: (value) => subscriber.next(value),
         error: (error: unknown) => {
@@ -87,9 +88,10 @@ function traceInOpenedSpan(state: RequestSpanState, method: string, template: st
           subscriber.error(error);
         },
         complete: () => subscriber.complete(),
-      }),
-    ),
-  );
+      });
+    // Usually the request still runs in the span its server opened; re-entering it is then wasted.
+    return currentTraceContext() === span ? subscribe() : runInSpan(span, subscribe);
+  });
 }
 
 /**

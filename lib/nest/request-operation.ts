@@ -19,10 +19,12 @@ interface FastifyLikeRequest {
 /** The template of the route that matched, or undefined when the platform does not say. */
 export function routeTemplateOf(request: unknown): string | undefined {
   if (request === null || typeof request !== 'object') return undefined;
-  const fastifyUrl = (request as FastifyLikeRequest).routeOptions?.url ?? (request as FastifyLikeRequest).routerPath;
-  if (typeof fastifyUrl === 'string' && fastifyUrl !== '') return fastifyUrl;
+  // Express first: its `route` is an own property, while a miss on `routeOptions` would walk the
+  // long prototype chain of Node's request on every call. Fastify's request has no `route`.
   const { baseUrl, route } = request as ExpressLikeRequest;
   if (typeof route?.path === 'string') return (typeof baseUrl === 'string' ? baseUrl : '') + route.path;
+  const fastifyUrl = (request as FastifyLikeRequest).routeOptions?.url ?? (request as FastifyLikeRequest).routerPath;
+  if (typeof fastifyUrl === 'string' && fastifyUrl !== '') return fastifyUrl;
   return undefined;
 }
 

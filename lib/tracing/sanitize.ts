@@ -116,8 +116,13 @@ export function describeValue(value: unknown): string {
   }
 }
 
+export interface ErrorFields {
+  type: string;
+  message: string;
+}
+
 /** Error fields of a thrown value: its class name (or type) and its message. */
-export function errorFieldsOf(error: unknown): { type: string; message: string } {
+export function errorFieldsOf(error: unknown): ErrorFields {
   if (error instanceof Error) {
     let type = 'Error';
     let message = '';

@@ -7,7 +7,7 @@ import type { TraceSink } from '../core/trace-sink';
 import type { SpanRecord, SpanStatus } from '../core/types';
 import type { TraceContext } from './context';
 import { emitSpanEnded, emitSpanStarted } from './events';
-import { cutText, errorFieldsOf, OPERATION_MAX, SPAN_ERROR_MESSAGE_MAX, WORKFLOW_MAX } from './sanitize';
+import { cutText, errorFieldsOf, OPERATION_MAX, type ErrorFields, SPAN_ERROR_MESSAGE_MAX, WORKFLOW_MAX } from './sanitize';
 import { scrubbedCaptured, scrubbedMetadata } from './span-data';
 
 export interface SpanHandle extends TraceContext {
@@ -122,28 +122,32 @@ export class RecordingSpan implements SpanHandle {
     try {
       const durationMs = Math.max(0, performance.now() - this.startMono);
       const errorFields = hasError ? errorFieldsOf(error) : undefined;
-      const scrubber = this.sink.tracing.scrubber;
-      const record: SpanRecord = {
-        trace_id: this.traceId,
-        span_id: this.spanId,
-        parent_span_id: this.parentSpanId,
-        workflow: cutText(this.workflow, WORKFLOW_MAX),
-        operation: cutText(this.operation, OPERATION_MAX),
-        status,
-        started_at: this.startedAt,
-        duration_ms: durationMs,
-        error_type: errorFields ? cutText(errorFields.type, 256) : null,
-        error_message: errorFields ? cutText(errorFields.message, SPAN_ERROR_MESSAGE_MAX) : null,
-        metadata: scrubbedMetadata(this.metadata, scrubber),
-        captured_params: scrubbedCaptured(this.captured, scrubber),
-      };
+      if (!this.sink.dropSpanIfFull()) this.sink.enqueueSpan(this.record(status, durationMs, errorFields));
       this.metadata = null;
       this.captured = null;
-      this.sink.enqueueSpan(record);
       if (this.sink.tracing.emitEvents) emitSpanEnded(this, status, durationMs, errorFields);
     } catch {
       // Telemetry never throws into the caller's code.
     }
+  }
+
+  /** The wire form: cut to the server's limits, sanitised, and shown to the user's scrubber. */
+  private record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
+    const scrubber = this.sink.tracing.scrubber;
+    return {
+      trace_id: this.traceId,
+      span_id: this.spanId,
+      parent_span_id: this.parentSpanId,
+      workflow: cutText(this.workflow, WORKFLOW_MAX),
+      operation: cutText(this.operation, OPERATION_MAX),
+      status,
+      started_at: this.startedAt,
+      duration_ms: durationMs,
+      error_type: errorFields ? cutText(errorFields.type, 256) : null,
+      error_message: errorFields ? cutText(errorFields.message, SPAN_ERROR_MESSAGE_MAX) : null,
+      metadata: scrubbedMetadata(this.metadata, scrubber),
+      captured_params: scrubbedCaptured(this.captured, scrubber),
+    };
   }
 
   traceHeader(): string {
@@ -197,6 +201,7 @@ export class UnsampledSpan implements SpanHandle {
 const DISABLED_SINK: TraceSink = {
   running: false,
   tracing: { enabled: false, sampleRate: 0, emitEvents: false, scrubber: undefined },
+  dropSpanIfFull: () => false,
   enqueueSpan() {},
   enqueueEvent() {},
 };

@@ -17,6 +17,10 @@ export class RecordingSink implements TraceSink {
     this.tracing = { enabled: true, sampleRate: 1, emitEvents: false, scrubber: undefined, ...tracing };
   }
 
+  dropSpanIfFull(): boolean {
+    return false;
+  }
+
   enqueueSpan(span: SpanRecord): void {
     if (this.running) this.spans.push(span);
   }

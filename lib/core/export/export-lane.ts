@@ -83,6 +83,18 @@ export class ExportLane<T> {
     }
   }
 
+  /**
+   * For a caller that can skip building an item it would only see dropped: when the queue is
+   * full, counts the drop as enqueue() would and returns true.
+   */
+  dropIfFull(): boolean {
+    if (this.stopped || this.queue.size < this.settings.capacity) return false;
+    this.stats.enqueued++;
+    this.stats.drop('queue_full');
+    this.noteQueueFull();
+    return true;
+  }
+
   snapshot(): KindStats {
     return this.stats.snapshot(this.queue.size);
   }

@@ -6,6 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { IngestServer } from '../../../lib/ingest/ingest-server';
 import { startTestIngest } from '../../support/start-ingest';
 import { TEST_SLUG } from '../../support/test-keys';
+import { startSpan } from '../../../lib/tracing/tracer';
 import { clientFor, span, until } from './client-harness';
 
 async function closedPort(): Promise<number> {
@@ -140,6 +141,27 @@ describe('TeracronClient: when the ingest misbehaves', () => {
       await client.stop(500);
       assert.ok(Date.now() - started < 1500);
       assert.equal(client.stats().spans.inQueue, 0);
+    }
+  });
+
+  it('a span that ends while the queue is full is counted as dropped and never built (the scrubber sees only queued spans)', async () => {
+    let scrubbed = 0;
+    const client = clientFor(`127.0.0.1:${await closedPort()}`, {
+      tracingScrubber: (data) => {
+        scrubbed++;
+        return data;
+      },
+    });
+    try {
+      client.start();
+      for (let i = 0; i < 5_000; i++) startSpan('payment', { sink: client, root: true, metadata: { attempt: i } }).end();
+      const stats = client.stats().spans;
+      assert.equal(stats.enqueued, 5_000);
+      assert.equal(stats.inQueue + (stats.dropped.queue_full ?? 0), 5_000);
+      assert.equal(stats.inQueue, 2_000, 'the queue holds its bound');
+      assert.equal(scrubbed, 2_000, 'only the spans that were queued went through the scrubber');
+    } finally {
+      await client.stop(500);
     }
   });
 
