@@ -3,7 +3,7 @@
  * envelopes (what a flush does), and event-loop delay p99 of a process under HTTP load with
  * and without flushing.
  */
-import { randomBytes, type KeyObject } from 'node:crypto';
+import { constants, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { encryptEnvelope } from '../lib/core/crypto/envelope';
 import { countFitting, traceBatchEncoder, type Queued } from '../lib/core/encoding/batch-encoders';
 import type { SpanRecord } from '../lib/core/types';
@@ -52,4 +52,15 @@ export function stringifyMicrosPerSpan(count = 10_000): number {
   for (const span of spans) bytes += JSON.stringify(span).length;
   const used = process.cpuUsage(start);
   return bytes > 0 ? (used.user + used.system) / count : Number.NaN;
+}
+
+/**
+ * µs of CPU for the RSA-OAEP wrap of one envelope's AES key: PROTOCOL.md §3 asks for a fresh key
+ * per envelope and §5 allows at most 100 spans per envelope, so a span carries at least 1/100 of it.
+ */
+export function keyWrapMicrosPerEnvelope(publicKey: KeyObject, count = 100): number {
+  const start = process.cpuUsage();
+  for (let i = 0; i < count; i++) publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, randomBytes(32));
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / count;
 }

@@ -3,9 +3,10 @@
  * load from a separate autocannon process (10 connections). Reports requests/s, the ratio to
  * bare Nest per round, and app CPU time per request.
  */
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { IngestServer } from '../lib/ingest/ingest-server';
@@ -66,8 +67,29 @@ export async function runHttpBench(settings: HttpBenchSettings, keys: BenchKeys,
   return samples;
 }
 
+/**
+ * On Linux with two or more cores, the app runs on the last core and the load generator on the
+ * first, so neither steals the other's core mid-run: the same for every variant, less noise.
+ */
+const PIN = process.platform === 'linux' && os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+const APP_CPU = String(os.cpus().length - 1);
+const LOAD_CPU = '0';
+
+export function pinningNote(): string {
+  return PIN ? `app pinned to CPU ${APP_CPU}, autocannon to CPU ${LOAD_CPU} (taskset)` : 'no CPU pinning (taskset unavailable or one core)';
+}
+
+/** [command, ...args] running `args` on `cpu` when pinning is on. */
+function onCpu(cpu: string, args: string[]): [string, string[]] {
+  return PIN ? ['taskset', ['-c', cpu, ...args]] : [args[0]!, args.slice(1)];
+}
+
 async function measureVariant(variant: HttpVariant, round: number, settings: HttpBenchSettings, env: Record<string, string>): Promise<HttpSample[]> {
-  const app = fork(path.join(__dirname, 'http-app-main.js'), [], { env: { ...process.env, ...env, BENCH_VARIANT: variant }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const app = fork(path.join(__dirname, 'http-app-main.js'), [], {
+    env: { ...process.env, ...env, BENCH_VARIANT: variant },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(PIN ? { execPath: 'taskset', execArgv: ['-c', APP_CPU, process.execPath] } : {}),
+  });
   const messages: AppMessage[] = [];
   const waiters: Array<(m: AppMessage) => void> = [];
   app.on('message', (m: AppMessage) => (waiters.length ? waiters.shift()!(m) : messages.push(m)));
@@ -108,7 +130,8 @@ async function measureVariant(variant: HttpVariant, round: number, settings: Htt
 /** autocannon in its own process, so the load generator does not share the runner's event loop. */
 async function autocannon(url: string, seconds: number, connections: number): Promise<{ requests: number; errors: number }> {
   const bin = require.resolve('autocannon/autocannon.js');
-  const child = spawn(process.execPath, [bin, '-c', String(connections), '-d', String(seconds), '-j', url], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const [command, args] = onCpu(LOAD_CPU, [process.execPath, bin, '-c', String(connections), '-d', String(seconds), '-j', url]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk));
   await once(child, 'exit');

@@ -1,9 +1,8 @@
 /** RSS over 1 000 000 spans with the ingest down, in a fresh process. */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { closedLoopbackDomain } from './closed-loopback';
 
 export interface MemoryResult {
   rssStart: number;
@@ -15,12 +14,8 @@ export interface MemoryResult {
 }
 
 export async function runMemoryBench(apiKey: string): Promise<MemoryResult> {
-  const probe = http.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
   const child = fork(path.join(__dirname, 'memory-bench-child.js'), [], {
-    env: { ...process.env, TERACRON_API_KEY: apiKey, TERACRON_DOMAIN: `127.0.0.1:${port}` },
+    env: { ...process.env, TERACRON_API_KEY: apiKey, TERACRON_DOMAIN: await closedLoopbackDomain() },
     execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

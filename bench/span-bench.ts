@@ -3,6 +3,12 @@
  * @Trace (no client; inside an unsampled trace; sampled with a running client) and under
  * OpenTelemetry's startActiveSpan with an exporter that drops everything. Two shapes: every call
  * a new root, and calls inside a traced parent. Median ns per call over repetitions.
+ *
+ * The sampled case runs twice: with the ingest unreachable (spans are recorded, scrubbed and
+ * queued, then dropped at the queue bound: the counterpart of OTel's dropping exporter), and
+ * exporting to a loopback ingest, where the flushes' encoding and encryption run on the same
+ * thread between calls. A last case is the floor of any AsyncLocalStorage-based wrapper: read
+ * the store, call the method.
  */
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -10,11 +16,12 @@ import { BatchSpanProcessor, BasicTracerProvider, type ReadableSpan, type SpanEx
 import { TeracronClient } from '../lib/core/client';
 import { registerActiveClient, unregisterActiveClient } from '../lib/core/active-clients';
 import type { TraceSink } from '../lib/core/trace-sink';
+import { currentTraceContext } from '../lib/tracing/context';
 import { span as tracedSpan } from '../lib/tracing/tracer';
 import { Trace } from '../lib/tracing/trace.decorator';
 import { median } from './stats';
 
-export type SpanCase = 'trace-no-client' | 'trace-unsampled' | 'trace-sampled' | 'otel';
+export type SpanCase = 'trace-no-client' | 'trace-unsampled' | 'trace-sampled' | 'trace-sampled-exporting' | 'als-floor' | 'otel';
 export type SpanShape = 'root' | 'child';
 export interface SpanResult {
   case: SpanCase;
@@ -41,6 +48,27 @@ class Traced {
   }
 }
 
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/** Kept so the store read cannot be optimised away. */
+export let lastStoreSeen: unknown;
+
+/** What any ALS-based wrapper must do per call, and nothing more: read the store, call the method. */
+function alsFloorWrapper(original: Method): Method {
+  return function (this: unknown): unknown {
+    lastStoreSeen = currentTraceContext();
+    return Reflect.apply(original, this, arguments);
+  };
+}
+
+class AlsFloor {
+  async call(n: number): Promise<number> {
+    await resolved;
+    return n + 1;
+  }
+}
+AlsFloor.prototype.call = alsFloorWrapper(AlsFloor.prototype.call as Method) as AlsFloor['call'];
+
 class DroppingExporter implements SpanExporter {
   export(_spans: ReadableSpan[], done: (result: { code: number }) => void): void {
     done({ code: 0 });
@@ -56,9 +84,13 @@ async function loop(calls: number, fn: (n: number) => Promise<number>): Promise<
   return Number(process.hrtime.bigint() - start) / calls;
 }
 
-export async function runSpanBench(domain: string, apiKey: string, repetitions = 7, calls = 50_000): Promise<SpanResult[]> {
+/**
+ * `domain`: a loopback ingest that accepts; `unreachableDomain`: a loopback port nobody listens on.
+ */
+export async function runSpanBench(domain: string, unreachableDomain: string, apiKey: string, repetitions = 7, calls = 50_000): Promise<SpanResult[]> {
   const plain = new Plain();
   const traced = new Traced();
+  const floor = new AlsFloor();
   const otelProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new DroppingExporter())] });
   const manager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(manager);
@@ -70,10 +102,13 @@ export async function runSpanBench(domain: string, apiKey: string, repetitions =
       return n + 1;
     });
 
-  const unsampledSink = { running: true, tracing: { enabled: true, sampleRate: 0, emitEvents: false, scrubber: undefined }, enqueueSpan() {}, enqueueEvent() {} } satisfies TraceSink;
-  const client = new TeracronClient({ apiKey, domain, logger: { debug() {}, warn() {}, error() {} } }, {}, { collectMetrics: false });
+  const unsampledSink = { running: true, tracing: { enabled: true, sampleRate: 0, emitEvents: false, scrubber: undefined }, dropSpanIfFull: () => false, enqueueSpan() {}, enqueueEvent() {} } satisfies TraceSink;
+  const silent = { debug() {}, warn() {}, error() {} };
+  const queuingClient = new TeracronClient({ apiKey, domain: unreachableDomain, logger: silent }, {}, { collectMetrics: false });
+  const exportingClient = new TeracronClient({ apiKey, domain, logger: silent }, {}, { collectMetrics: false });
   const plainCall = (n: number) => plain.call(n);
   const tracedCall = (n: number) => traced.call(n);
+  const floorCall = (n: number) => floor.call(n);
   const ourParent = (fn: () => Promise<number>) => tracedSpan('bench', { operation: 'parent' }, fn);
   const otelParent = (fn: () => Promise<number>) =>
     otel.startActiveSpan('parent', async (parent) => {
@@ -86,8 +121,10 @@ export async function runSpanBench(domain: string, apiKey: string, repetitions =
   // Each case is compared with the plain method under the same conditions (same parent context).
   const cases: Array<{ name: SpanCase; setup?: () => void; teardown?: () => void; call: (n: number) => Promise<number>; parent: (fn: () => Promise<number>) => Promise<number> }> = [
     { name: 'trace-no-client', call: tracedCall, parent: noParent },
-    { name: 'trace-sampled', setup: () => client.start(), call: tracedCall, parent: ourParent },
+    { name: 'trace-sampled', setup: () => queuingClient.start(), teardown: () => void queuingClient.stop(0), call: tracedCall, parent: ourParent },
+    { name: 'trace-sampled-exporting', setup: () => exportingClient.start(), teardown: () => void exportingClient.stop(0), call: tracedCall, parent: ourParent },
     { name: 'trace-unsampled', setup: () => registerActiveClient(unsampledSink), teardown: () => unregisterActiveClient(unsampledSink), call: tracedCall, parent: ourParent },
+    { name: 'als-floor', setup: () => registerActiveClient(unsampledSink), teardown: () => unregisterActiveClient(unsampledSink), call: floorCall, parent: ourParent },
     { name: 'otel', call: otelCall, parent: otelParent },
   ];
 
@@ -109,7 +146,7 @@ export async function runSpanBench(domain: string, apiKey: string, repetitions =
     }
     c.teardown?.();
   }
-  await client.stop(2000);
+  await Promise.all([queuingClient.stop(2000), exportingClient.stop(2000)]);
   await otelProvider.shutdown();
   manager.disable();
   return results;
