@@ -146,7 +146,7 @@ async function main() {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const send = (message: AppMessage) => process.send?.(message);
-  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   process.on('message', (message: string) => {
     if (message === 'cpu') {

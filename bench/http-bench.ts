@@ -26,7 +26,7 @@ export interface HttpSample {
   route: '/ping' | '/work';
   requestsPerSecond: number;
   cpuMicrosPerRequest: number;
-  /** Event-loop delay p99 of the app during the run, timer resolution (10 ms) included. */
+  /** Event-loop delay p99 of the app during the run, sampled every 1 ms. */
   delayP99Ms: number;
   errors: number;
 }

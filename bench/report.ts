@@ -152,7 +152,7 @@ function renderExportAndMemory(figures: BenchFigures, lines: string[], targets: 
   lines.push(
     `- Encode + encrypt 10 000 spans with realistic metadata, in capped envelopes: ${fixed(cost.encodeEncrypt)} µs CPU per span (median of 5). Measured alone on the same machine: \`JSON.stringify\` of the same spans ${fixed(cost.stringify)} µs per span; one envelope's RSA-OAEP key wrap ${fixed(cost.keyWrapPerEnvelope, 0)} µs, that is ${fixed(wrapPerSpan)} µs per span at 100 spans per envelope.`,
   );
-  lines.push(`- Event-loop delay p99 under /work load (10 ms timer resolution included): (d) minus (b) = ${fixed(flushDelay)} ms.`);
+  lines.push(`- Event-loop delay p99 under /work load (sampled every 1 ms): (d) minus (b) = ${fixed(flushDelay)} ms.`);
   lines.push(
     `- 1 000 000 spans with the ingest down: RSS ${fixed(memory.rssStart / 2 ** 20, 1)} MB after warm-up, ${fixed(memory.rssEnd / 2 ** 20, 1)} MB at the end, peak ${fixed(memory.rssPeak / 2 ** 20, 1)} MB; ${memory.inQueue} spans held (the queue bound), ${memory.dropped} dropped and counted.`,
   );
