@@ -9,7 +9,7 @@ import path from 'node:path';
 import { encodeApiKey } from '../lib/core/config/api-key';
 import { IngestServer } from '../lib/ingest/ingest-server';
 import { closedLoopbackDomain } from './closed-loopback';
-import { encodeEncryptMicrosPerSpan, keyWrapMicrosPerEnvelope, stringifyMicrosPerSpan } from './export-bench';
+import { encodeEncryptMicrosPerSpan, encryptOnlyMicrosPerSpan, keyWrapMicrosPerEnvelope, stringifyMicrosPerSpan } from './export-bench';
 import { runHttpBench } from './http-bench';
 import { runMemoryBench } from './memory-bench';
 import { renderReport, type ExportCosts } from './report';
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   const exportCosts: ExportCosts = {
     encodeEncrypt: median([0, 1, 2, 3, 4].map(() => encodeEncryptMicrosPerSpan(publicKeyObject))),
     stringify: median([0, 1, 2, 3, 4].map(() => stringifyMicrosPerSpan())),
+    encryptOnly: median([0, 1, 2, 3, 4].map(() => encryptOnlyMicrosPerSpan(publicKeyObject))),
     keyWrapPerEnvelope: median([0, 1, 2, 3, 4].map(() => keyWrapMicrosPerEnvelope(publicKeyObject))),
   };
 
