@@ -2,7 +2,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { closedLoopbackDomain } from './closed-loopback';
+import { closedLoopbackDomain } from '../test/support/closed-loopback';
 
 export interface MemoryResult {
   rssStart: number;

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeApiKey } from '../lib/core/config/api-key';
 import { IngestServer } from '../lib/ingest/ingest-server';
-import { closedLoopbackDomain } from './closed-loopback';
+import { closedLoopbackDomain } from '../test/support/closed-loopback';
 import { encodeEncryptMicrosPerSpan, encryptOnlyMicrosPerSpan, keyWrapMicrosPerEnvelope, stringifyMicrosPerSpan } from './export-bench';
 import { runHttpBench } from './http-bench';
 import { runMemoryBench } from './memory-bench';

@@ -5,16 +5,16 @@
  * exception filter set after the handler's error went past us.
  */
 import type { CallHandler, ExecutionContext } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { TraceSink } from '../core/trace-sink';
-import { currentTraceContext } from '../tracing/context';
 import type { SpanHandle } from '../tracing/span';
 import { TRACE_HEADER } from '../tracing/propagation';
-import { runInSpan, startSpan } from '../tracing/tracer';
+import { startSpan } from '../tracing/tracer';
 import { requestMethodOf, requestOperation, requestPathOf, routeTemplateOf } from './request-operation';
 import type { RouteExclusion } from './route-exclusion';
 import { requestSpanStateOf, type RequestSpanState } from './server-request-spans';
 import { endHttpSpan } from './http-span-end';
+import { handleInSpan } from './handler-in-span';
 
 const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
 
@@ -46,27 +46,12 @@ export function traceHttpRequest(context: ExecutionContext, next: CallHandler, s
   });
   setResponseHeader(response, span.traceHeader());
 
-  // The nestjs-cls pattern: subscribing inside the span's context runs the handler, and all it awaits, in it.
   if (!span.sampled) {
     // Nothing will be recorded, but children and outbound calls must still see the trace id.
-    return new Observable<unknown>((subscriber) => runInSpan(span, () => next.handle().subscribe(subscriber)));
+    return handleInSpan(span, next);
   }
   const watcher = new ResponseWatcher(span, rawResponseOf(response));
-  return new Observable<unknown>((subscriber) =>
-    runInSpan(span, () =>
-      next.handle().subscribe({
-        next: (value) => subscriber.next(value),
-        error: (error: unknown) => {
-          watcher.recordError(error);
-          subscriber.error(error);
-        },
-        complete: () => {
-          watcher.handlerCompleted();
-          subscriber.complete();
-        },
-      }),
-    ),
-  );
+  return handleInSpan(span, next, { error: (error) => watcher.recordError(error), complete: () => watcher.handlerCompleted() });
 }
 
 /**
@@ -79,19 +64,7 @@ function traceInOpenedSpan(state: RequestSpanState, method: string, template: st
   if (!span.sampled) return next.handle();
   span.setOperation(requestOperation(method, template, context));
   if (template !== undefined) span.setMetadata({ 'http.route': template });
-  return new Observable<unknown>((subscriber) => {
-    const subscribe = () =>
-      next.handle().subscribe({
-        next: (value) => subscriber.next(value),
-        error: (error: unknown) => {
-          state.error = { value: error };
-          subscriber.error(error);
-        },
-        complete: () => subscriber.complete(),
-      });
-    // Usually the request still runs in the span its server opened; re-entering it is then wasted.
-    return currentTraceContext() === span ? subscribe() : runInSpan(span, subscribe);
-  });
+  return handleInSpan(span, next, { error: (error) => (state.error = { value: error }) });
 }
 
 /**

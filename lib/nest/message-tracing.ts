@@ -4,9 +4,10 @@
  * fails with its error, and ends when the subscriber leaves early.
  */
 import type { CallHandler } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { TraceSink } from '../core/trace-sink';
-import { runInSpan, startSpan } from '../tracing/tracer';
+import { startSpan } from '../tracing/tracer';
+import { handleInSpan } from './handler-in-span';
 
 /** Spans the interceptor opened for a message: a wrapped handler running inside one opens no second span. */
 const messageSpans = new WeakSet<object>();
@@ -24,23 +25,9 @@ export function traceMessage(
 ): Observable<unknown> {
   const span = startSpan(workflow, { operation, traceHeader, root: true, sink });
   messageSpans.add(span);
-  return new Observable<unknown>((subscriber) => {
-    const subscription = runInSpan(span, () =>
-      next.handle().subscribe({
-        next: (value) => subscriber.next(value),
-        error: (error: unknown) => {
-          span.fail(error);
-          subscriber.error(error);
-        },
-        complete: () => {
-          span.end();
-          subscriber.complete();
-        },
-      }),
-    );
-    return () => {
-      subscription.unsubscribe();
-      span.end();
-    };
+  return handleInSpan(span, next, {
+    error: (error) => span.fail(error),
+    complete: () => span.end(),
+    unsubscribe: () => span.end(),
   });
 }

@@ -68,9 +68,12 @@ export class ExportLane<T> {
   /** O(1); never throws. */
   enqueue(item: T): void {
     this.stats.enqueued++;
-    if (this.stopped || !this.queue.push({ item, bytes: -1 })) {
-      this.stats.drop(this.stopped ? 'shutdown' : 'queue_full');
-      if (!this.stopped) this.noteQueueFull();
+    if (this.stopped) {
+      this.stats.drop('shutdown');
+      return;
+    }
+    if (!this.queue.push({ item, bytes: -1 })) {
+      this.dropQueueFull();
       return;
     }
     if (this.queue.size >= this.settings.flushAt && this.scheduled === undefined && this.inFlight === undefined) {
@@ -90,8 +93,7 @@ export class ExportLane<T> {
   dropIfFull(): boolean {
     if (this.stopped || this.queue.size < this.settings.capacity) return false;
     this.stats.enqueued++;
-    this.stats.drop('queue_full');
-    this.noteQueueFull();
+    this.dropQueueFull();
     return true;
   }
 
@@ -219,7 +221,9 @@ export class ExportLane<T> {
     this.retryTimer.unref();
   }
 
-  private noteQueueFull(): void {
+  /** Counts one item refused by the full queue; warns now and then, never per item. */
+  private dropQueueFull(): void {
+    this.stats.drop('queue_full');
     // A full queue under load drops on every span: read the clock on the first drop, then every 256th.
     if ((this.fullSinceWarning++ & 255) !== 0) return;
     const now = Date.now();

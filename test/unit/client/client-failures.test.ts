@@ -7,15 +7,8 @@ import { IngestServer } from '../../../lib/ingest/ingest-server';
 import { startTestIngest } from '../../support/start-ingest';
 import { TEST_SLUG } from '../../support/test-keys';
 import { startSpan } from '../../../lib/tracing/tracer';
+import { closedLoopbackDomain } from '../../support/closed-loopback';
 import { clientFor, span, until } from './client-harness';
-
-async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('TeracronClient: when the ingest misbehaves', () => {
   it('503 three times then 202: nothing is lost', async () => {
@@ -125,7 +118,7 @@ describe('TeracronClient: when the ingest misbehaves', () => {
   });
 
   it('an unreachable ingest keeps memory bounded and counts what it drops', async () => {
-    const client = clientFor(`127.0.0.1:${await closedPort()}`);
+    const client = clientFor(await closedLoopbackDomain());
     try {
       client.start();
       for (let i = 0; i < 100_000; i++) client.enqueueSpan(span());
@@ -146,7 +139,7 @@ describe('TeracronClient: when the ingest misbehaves', () => {
 
   it('a span that ends while the queue is full is counted as dropped and never built (the scrubber sees only queued spans)', async () => {
     let scrubbed = 0;
-    const client = clientFor(`127.0.0.1:${await closedPort()}`, {
+    const client = clientFor(await closedLoopbackDomain(), {
       tracingScrubber: (data) => {
         scrubbed++;
         return data;
