@@ -9,9 +9,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Controller, Get, Injectable, Module, type CallHandler, type ExecutionContext, type NestInterceptor, type NestMiddleware, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { trace } from '@opentelemetry/api';
+import { TeracronClient } from '../lib/core/client';
 import { TeracronModule } from '../lib/nest/teracron.module';
 import { Trace } from '../lib/tracing/trace.decorator';
-import type { AppMessage, HttpVariant } from './variants';
+import type { AppMessage, HttpVariant, SpanCounts } from './variants';
 
 const variant = (process.env.BENCH_VARIANT ?? 'bare') as HttpVariant;
 const tick = () => Promise.resolve();
@@ -131,11 +132,13 @@ function moduleFor(v: HttpVariant) {
   const work = v === 'teracron' ? TracedWork : v === 'otel' ? OtelWork : PlainWork;
   const imports =
     v === 'teracron' ? [TeracronModule.forRoot({ apiKey: process.env.TERACRON_API_KEY, domain: process.env.TERACRON_DOMAIN, logger: { debug() {}, warn() {}, error() {} } })] : [];
-  const providers = [{ provide: Work, useClass: work }, ...(v === 'interceptor' ? [{ provide: APP_INTERCEPTOR, useClass: PassThroughInterceptor }] : [])];
+  const withInterceptor = v === 'interceptor' || v === 'floors';
+  const withAls = v === 'als' || v === 'floors';
+  const providers = [{ provide: Work, useClass: work }, ...(withInterceptor ? [{ provide: APP_INTERCEPTOR, useClass: PassThroughInterceptor }] : [])];
   @Module({ imports, controllers: [BenchController], providers })
   class BenchModule implements NestModule {
     configure(consumer: MiddlewareConsumer) {
-      if (v === 'als') consumer.apply(AlsMiddleware).forRoutes('*');
+      if (withAls) consumer.apply(AlsMiddleware).forRoutes('*');
     }
   }
   return BenchModule;
@@ -146,12 +149,17 @@ async function main() {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const send = (message: AppMessage) => process.send?.(message);
+  const client = variant === 'teracron' ? app.get(TeracronClient) : undefined;
+  const spanCounts = (): SpanCounts | undefined => {
+    const spans = client?.stats().spans;
+    return spans && { sent: spans.sent, dropped: spans.droppedTotal };
+  };
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   process.on('message', (message: string) => {
     if (message === 'cpu') {
       const cpu = process.cpuUsage();
-      send({ type: 'cpu', userMicros: cpu.user, systemMicros: cpu.system, delayP99Ms: delay.percentile(99) / 1e6 });
+      send({ type: 'cpu', userMicros: cpu.user, systemMicros: cpu.system, delayP99Ms: delay.percentile(99) / 1e6, delayMaxMs: delay.max / 1e6, spans: spanCounts() });
       delay.reset();
     } else if (message === 'stop') {
       void app.close().then(() => process.exit(0));

@@ -28,7 +28,12 @@ export interface HttpSample {
   cpuMicrosPerRequest: number;
   /** Event-loop delay p99 of the app during the run, sampled every 1 ms. */
   delayP99Ms: number;
+  /** The longest event-loop delay seen during the run. */
+  delayMaxMs: number;
   errors: number;
+  /** (d) only: spans its client sent, and counted as dropped, during the run. */
+  spansSent?: number;
+  spansDropped?: number;
 }
 
 export interface BenchKeys {
@@ -50,6 +55,9 @@ export async function runHttpBench(settings: HttpBenchSettings, keys: BenchKeys,
     OTLP_URL: `http://127.0.0.1:${(otlpSink.address() as AddressInfo).port}/v1/traces`,
   };
   const samples: HttpSample[] = [];
+  // The runner holds the ingest (which decrypts what (d) sends) and the OTLP sink: their work
+  // belongs to the load side, not to the core of the app being measured.
+  pinSelf(LOAD_CPU);
   try {
     for (let round = 1; round <= settings.rounds; round++) {
       // Rotate the order each round so no variant always runs first or last.
@@ -61,6 +69,7 @@ export async function runHttpBench(settings: HttpBenchSettings, keys: BenchKeys,
       }
     }
   } finally {
+    pinSelf(ALL_CPUS);
     await ingest.close();
     otlpSink.close();
   }
@@ -74,9 +83,14 @@ export async function runHttpBench(settings: HttpBenchSettings, keys: BenchKeys,
 const PIN = process.platform === 'linux' && os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 const APP_CPU = String(os.cpus().length - 1);
 const LOAD_CPU = '0';
+const ALL_CPUS = `0-${os.cpus().length - 1}`;
+
+function pinSelf(cpus: string): void {
+  if (PIN) spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+}
 
 export function pinningNote(): string {
-  return PIN ? `app pinned to CPU ${APP_CPU}, autocannon to CPU ${LOAD_CPU} (taskset)` : 'no CPU pinning (taskset unavailable or one core)';
+  return PIN ? `app pinned to CPU ${APP_CPU}; autocannon, the ingest and the OTLP sink to CPU ${LOAD_CPU} (taskset)` : 'no CPU pinning (taskset unavailable or one core)';
 }
 
 /** [command, ...args] running `args` on `cpu` when pinning is on. */
@@ -115,7 +129,9 @@ async function measureVariant(variant: HttpVariant, round: number, settings: Htt
         requestsPerSecond: result.requests / settings.durationSeconds,
         cpuMicrosPerRequest: result.requests > 0 ? used / result.requests : Number.NaN,
         delayP99Ms: after.delayP99Ms,
+        delayMaxMs: after.delayMaxMs,
         errors: result.errors,
+        ...(before.spans && after.spans ? { spansSent: after.spans.sent - before.spans.sent, spansDropped: after.spans.dropped - before.spans.dropped } : {}),
       });
     }
     return samples;
