@@ -63,6 +63,31 @@ export function stringifyMicrosPerSpan(count = 10_000): number {
 }
 
 /**
+ * µs of CPU per span to size and join already-stringified spans as a flush does: each span's
+ * UTF-8 byte count (the body caps of PROTOCOL.md §5 are in bytes), how many fit, one body per batch.
+ */
+export function sizeAndJoinMicrosPerSpan(count = 10_000): number {
+  const encoder = traceBatchEncoder('bench-mark-123');
+  const entries: Array<Queued<SpanRecord>> = Array.from({ length: count }, (_, i) => {
+    const item = realisticSpan(i);
+    return { item, encoded: JSON.stringify(item), bytes: -1 };
+  });
+  global.gc?.();
+  const start = process.cpuUsage();
+  let offset = 0;
+  let bodyBytes = 0;
+  while (offset < entries.length) {
+    const end = Math.min(entries.length, offset + encoder.maxItems);
+    for (let i = offset; i < end; i++) entries[i]!.bytes = Buffer.byteLength(entries[i]!.encoded as string);
+    const n = countFitting(encoder, (i) => entries[offset + i]!, end - offset);
+    bodyBytes += encoder.encode(entries.slice(offset, offset + n)).length;
+    offset += n;
+  }
+  const used = process.cpuUsage(start);
+  return bodyBytes > 0 ? (used.user + used.system) / count : Number.NaN;
+}
+
+/**
  * µs of CPU for the RSA-OAEP wrap of one envelope's AES key: PROTOCOL.md §3 asks for a fresh key
  * per envelope and §5 allows at most 100 spans per envelope, so a span carries at least 1/100 of it.
  */

@@ -20,6 +20,8 @@ export interface ExportCosts {
   stringify: number;
   /** µs of CPU per span for the envelopes alone: key wrap, AES-GCM and framing of encoded batches. */
   encryptOnly: number;
+  /** µs of CPU per span to measure UTF-8 sizes and join batches of already-stringified spans. */
+  sizeAndJoin: number;
   /** µs of CPU for one envelope's RSA-OAEP key wrap. */
   keyWrapPerEnvelope: number;
 }
@@ -181,11 +183,12 @@ function renderSpans(spans: SpanResult[], lines: string[], targets: string[]): v
 function renderExportAndMemory(figures: BenchFigures, lines: string[], targets: string[]): void {
   const { exportCosts: cost, memory, http } = figures;
   const wrapPerSpan = cost.keyWrapPerEnvelope / SPANS_PER_ENVELOPE;
-  const floor = cost.stringify + cost.encryptOnly;
+  // Every step a flush must take, each measured alone: the protocol's JSON, its byte caps, its envelopes.
+  const floor = cost.stringify + cost.sizeAndJoin + cost.encryptOnly;
   const flushDelay = httpMedian(http, 'teracron', '/work', (s) => s.delayP99Ms) - httpMedian(http, 'interceptor', '/work', (s) => s.delayP99Ms);
   lines.push('', '## Export and memory', '');
   lines.push(
-    `- Encode + encrypt 10 000 spans with realistic metadata, in capped envelopes: ${fixed(cost.encodeEncrypt)} µs CPU per span (median of 5). Measured alone on the same machine: \`JSON.stringify\` of the same spans ${fixed(cost.stringify)} µs per span; the envelopes alone (key wrap, AES-GCM, framing) ${fixed(cost.encryptOnly)} µs per span, of which one envelope's RSA-OAEP key wrap is ${fixed(cost.keyWrapPerEnvelope, 0)} µs, that is ${fixed(wrapPerSpan)} µs per span at 100 spans per envelope.`,
+    `- Encode + encrypt 10 000 spans with realistic metadata, in capped envelopes: ${fixed(cost.encodeEncrypt)} µs CPU per span (median of 5). Measured alone on the same machine: \`JSON.stringify\` of the same spans ${fixed(cost.stringify)} µs per span; measuring each span's UTF-8 size and joining the batch into one body ${fixed(cost.sizeAndJoin)} µs per span; the envelopes alone (key wrap, AES-GCM, framing) ${fixed(cost.encryptOnly)} µs per span, of which one envelope's RSA-OAEP key wrap is ${fixed(cost.keyWrapPerEnvelope, 0)} µs, that is ${fixed(wrapPerSpan)} µs per span at 100 spans per envelope. Together the steps measured alone come to ${fixed(floor)} µs; the rest of the total is collecting the garbage of the batch's strings and buffers.`,
   );
   const maxDelay = (v: HttpVariant) => fixed(httpMedian(http, v, '/work', (s) => s.delayMaxMs), 1);
   lines.push(
@@ -197,7 +200,7 @@ function renderExportAndMemory(figures: BenchFigures, lines: string[], targets: 
   targets.push(
     `- Encode + encrypt ≤ 5 µs per span: ${fixed(cost.encodeEncrypt)} µs → ${mark(cost.encodeEncrypt <= 5)}${
       cost.encodeEncrypt > 5
-        ? ` (the floor on this machine is ${fixed(floor)} µs: JSON.stringify ${fixed(cost.stringify)} µs plus the envelopes' ${fixed(cost.encryptOnly)} µs, both fixed by the wire format of PROTOCOL.md: JSON bodies, AES-256-GCM, and a fresh RSA-4096-wrapped key per envelope of at most 100 spans; what remains is measuring each span's UTF-8 size for the body caps and joining the batch. Profiled with --cpu-prof: JSON.stringify dominates; two hand-written serialisers were measured and were no faster than V8's)`
+        ? ` (the steps a flush cannot skip, each measured alone on this machine, come to ${fixed(floor)} µs: JSON.stringify ${fixed(cost.stringify)} µs, sizing and joining ${fixed(cost.sizeAndJoin)} µs, the envelopes ${fixed(cost.encryptOnly)} µs. PROTOCOL.md fixes each of them: JSON bodies, caps in bytes, AES-256-GCM, and a fresh RSA-4096-wrapped key per envelope of at most 100 spans. Profiled with --cpu-prof: JSON.stringify dominates; two hand-written serialisers and writing the spans straight into one buffer were measured and were no faster)`
         : ''
     }`,
   );

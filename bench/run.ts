@@ -9,7 +9,7 @@ import path from 'node:path';
 import { encodeApiKey } from '../lib/core/config/api-key';
 import { IngestServer } from '../lib/ingest/ingest-server';
 import { closedLoopbackDomain } from '../test/support/closed-loopback';
-import { encodeEncryptMicrosPerSpan, encryptOnlyMicrosPerSpan, keyWrapMicrosPerEnvelope, stringifyMicrosPerSpan } from './export-bench';
+import { encodeEncryptMicrosPerSpan, encryptOnlyMicrosPerSpan, keyWrapMicrosPerEnvelope, sizeAndJoinMicrosPerSpan, stringifyMicrosPerSpan } from './export-bench';
 import { runHttpBench } from './http-bench';
 import { runMemoryBench } from './memory-bench';
 import { renderReport, type ExportCosts } from './report';
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     encodeEncrypt: median([0, 1, 2, 3, 4].map(() => encodeEncryptMicrosPerSpan(publicKeyObject))),
     stringify: median([0, 1, 2, 3, 4].map(() => stringifyMicrosPerSpan())),
     encryptOnly: median([0, 1, 2, 3, 4].map(() => encryptOnlyMicrosPerSpan(publicKeyObject))),
+    sizeAndJoin: median([0, 1, 2, 3, 4].map(() => sizeAndJoinMicrosPerSpan())),
     keyWrapPerEnvelope: median([0, 1, 2, 3, 4].map(() => keyWrapMicrosPerEnvelope(publicKeyObject))),
   };
 
