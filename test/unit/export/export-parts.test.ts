@@ -53,4 +53,20 @@ describe('export parts', () => {
     const huge = [{ item: {} as SpanRecord, bytes: 200_000 }];
     assert.equal(countFitting(encoder, (i) => huge[i], 1), 0);
   });
+
+  it('measures spans in UTF-8 bytes and joins them into one traces body, whatever their characters', () => {
+    const encoder = traceBatchEncoder('vivid-kudu-655');
+    const operations = ['GET /ping', 'café crème', 'naïve 🧪 test', '東京 支払い', 'x'.repeat(60_000), '€'.repeat(50_000)];
+    const entries: Queued<SpanRecord>[] = operations.map((operation) => ({ item: { operation } as SpanRecord, bytes: -1 }));
+    for (const entry of entries) {
+      assert.equal(encoder.measure(entry), true);
+      assert.equal(entry.bytes, Buffer.byteLength(JSON.stringify(entry.item)), (entry.item as { operation: string }).operation.slice(0, 20));
+    }
+    for (const batch of [entries.slice(0, 4), entries.slice(4, 5), entries.slice(5), entries.slice(1, 3)]) {
+      const body = encoder.encode(batch);
+      const expected = Buffer.byteLength('{"type":"trace","project_slug":"vivid-kudu-655","spans":[]}') + batch.reduce((sum, entry) => sum + entry.bytes, 0) + batch.length - 1;
+      assert.equal(body.length, expected);
+      assert.deepEqual(JSON.parse(body.toString('utf8')), { type: 'trace', project_slug: 'vivid-kudu-655', spans: batch.map((entry) => entry.item) });
+    }
+  });
 });
