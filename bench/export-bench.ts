@@ -1,15 +1,22 @@
 /**
  * Export cost: CPU to encode and encrypt 10 000 spans with realistic metadata into capped
- * envelopes (what a flush does), and event-loop delay p99 of a process under HTTP load with
- * and without flushing.
+ * envelopes (what a flush does), each step a flush cannot skip measured alone beside it, and
+ * event-loop delay p99 of a process under HTTP load with and without flushing.
+ *
+ * Spans arrive in batches of 100 between flushes, as in an app, and only the flush is timed.
+ * Building all 10 000 first and forcing a GC before timing (as an earlier version did) made the
+ * flush pay the page faults of a heap V8 had just shrunk, in every other run: 1 000–1 600 minor
+ * faults of ~12 µs each on this VM, which swung the median by 1.5 µs per span.
  */
 import { constants, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { encryptEnvelope } from '../lib/core/crypto/envelope';
-import { countFitting, traceBatchEncoder, type Queued } from '../lib/core/encoding/batch-encoders';
+import { countFitting, traceBatchEncoder, utf8ByteLength, type Queued } from '../lib/core/encoding/batch-encoders';
 import type { SpanRecord } from '../lib/core/types';
+import { median } from './stats';
 
 /** PROTOCOL.md §5: at most 100 spans share one envelope, hence one key wrap. */
 export const SPANS_PER_ENVELOPE = 100;
+const SPAN_COUNT = 10_000;
 
 export function realisticSpan(i: number): SpanRecord {
   return {
@@ -28,63 +35,58 @@ export function realisticSpan(i: number): SpanRecord {
   };
 }
 
-/**
- * µs of CPU per span to encode and encrypt `count` spans, batched as the export lane does: a
- * batch is measured, encoded and encrypted, then let go (the lane drops its references once
- * the batch is sent), so its strings die young as they do in the app.
- */
-export function encodeEncryptMicrosPerSpan(publicKey: KeyObject, count = 10_000): number {
-  const encoder = traceBatchEncoder('bench-mark-123');
-  const entries: Array<Queued<SpanRecord> | null> = Array.from({ length: count }, (_, i) => ({ item: realisticSpan(i), bytes: -1 }));
-  // Collect the garbage of building the spans first, so it is not billed to the flush.
-  global.gc?.();
-  const start = process.cpuUsage();
-  let offset = 0;
-  while (offset < entries.length) {
-    for (let i = offset; i < Math.min(entries.length, offset + encoder.maxItems); i++) encoder.measure(entries[i]!);
-    const n = countFitting(encoder, (i) => entries[offset + i]!, Math.min(encoder.maxItems, entries.length - offset));
-    encryptEnvelope(encoder.encode(entries.slice(offset, offset + n) as Queued<SpanRecord>[]), publicKey);
-    entries.fill(null, offset, offset + n);
-    offset += n;
+/** µs of CPU per span of `flush`, over SPAN_COUNT spans prepared (untimed) 100 at a time before each flush. */
+function flushMicrosPerSpan<B>(prepare: (first: number) => B, flush: (batch: B) => void): number {
+  let micros = 0;
+  for (let first = 0; first < SPAN_COUNT; first += SPANS_PER_ENVELOPE) {
+    const batch = prepare(first);
+    const start = process.cpuUsage();
+    flush(batch);
+    const used = process.cpuUsage(start);
+    micros += used.user + used.system;
   }
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / count;
+  return micros / SPAN_COUNT;
+}
+
+function queuedSpans(first: number): Queued<SpanRecord>[] {
+  return Array.from({ length: SPANS_PER_ENVELOPE }, (_, i) => ({ item: realisticSpan(first + i), bytes: -1 }));
+}
+
+/** µs of CPU per span to encode and encrypt, as the export lane does: measure, count what fits, encode, encrypt. */
+export function encodeEncryptMicrosPerSpan(publicKey: KeyObject): number {
+  const encoder = traceBatchEncoder('bench-mark-123');
+  return flushMicrosPerSpan(queuedSpans, (entries) => {
+    for (const entry of entries) encoder.measure(entry);
+    const count = countFitting(encoder, (i) => entries[i], entries.length);
+    if (count !== entries.length) throw new Error(`only ${count} of ${entries.length} spans fit one envelope`);
+    encryptEnvelope(encoder.encode(entries), publicKey);
+  });
 }
 
 /** The floor on this machine: µs of CPU per span for JSON.stringify alone, on the same spans. */
-export function stringifyMicrosPerSpan(count = 10_000): number {
-  const spans = Array.from({ length: count }, (_, i) => realisticSpan(i));
-  global.gc?.();
-  const start = process.cpuUsage();
-  let bytes = 0;
-  for (const span of spans) bytes += JSON.stringify(span).length;
-  const used = process.cpuUsage(start);
-  return bytes > 0 ? (used.user + used.system) / count : Number.NaN;
+export function stringifyMicrosPerSpan(): number {
+  return flushMicrosPerSpan(
+    (first) => Array.from({ length: SPANS_PER_ENVELOPE }, (_, i) => realisticSpan(first + i)),
+    (spans) => {
+      for (const span of spans) JSON.stringify(span);
+    },
+  );
 }
 
 /**
  * µs of CPU per span to size and join already-stringified spans as a flush does: each span's
  * UTF-8 byte count (the body caps of PROTOCOL.md §5 are in bytes), how many fit, one body per batch.
  */
-export function sizeAndJoinMicrosPerSpan(count = 10_000): number {
+export function sizeAndJoinMicrosPerSpan(): number {
   const encoder = traceBatchEncoder('bench-mark-123');
-  const entries: Array<Queued<SpanRecord>> = Array.from({ length: count }, (_, i) => {
-    const item = realisticSpan(i);
-    return { item, encoded: JSON.stringify(item), bytes: -1 };
-  });
-  global.gc?.();
-  const start = process.cpuUsage();
-  let offset = 0;
-  let bodyBytes = 0;
-  while (offset < entries.length) {
-    const end = Math.min(entries.length, offset + encoder.maxItems);
-    for (let i = offset; i < end; i++) entries[i]!.bytes = Buffer.byteLength(entries[i]!.encoded as string);
-    const n = countFitting(encoder, (i) => entries[offset + i]!, end - offset);
-    bodyBytes += encoder.encode(entries.slice(offset, offset + n)).length;
-    offset += n;
-  }
-  const used = process.cpuUsage(start);
-  return bodyBytes > 0 ? (used.user + used.system) / count : Number.NaN;
+  const scratch = Buffer.allocUnsafe(encoder.bodyCap);
+  return flushMicrosPerSpan(
+    (first) => queuedSpans(first).map((entry) => ({ ...entry, encoded: JSON.stringify(entry.item) })),
+    (entries) => {
+      for (const entry of entries) entry.bytes = utf8ByteLength(entry.encoded, scratch);
+      encoder.encode(entries.slice(0, countFitting(encoder, (i) => entries[i], entries.length)));
+    },
+  );
 }
 
 /**
@@ -99,17 +101,57 @@ export function keyWrapMicrosPerEnvelope(publicKey: KeyObject, count = 100): num
 }
 
 /** µs of CPU per span for the envelopes alone (key wrap, AES-GCM, framing) of already-encoded batches of 100 spans. */
-export function encryptOnlyMicrosPerSpan(publicKey: KeyObject, count = 10_000): number {
+export function encryptOnlyMicrosPerSpan(publicKey: KeyObject): number {
   const encoder = traceBatchEncoder('bench-mark-123');
-  const bodies: Buffer[] = [];
-  for (let offset = 0; offset < count; offset += SPANS_PER_ENVELOPE) {
-    const batch = Array.from({ length: SPANS_PER_ENVELOPE }, (_, i) => ({ item: realisticSpan(offset + i), bytes: -1 }) as Queued<SpanRecord>);
-    for (const entry of batch) encoder.measure(entry);
-    bodies.push(encoder.encode(batch));
+  return flushMicrosPerSpan(
+    (first) => {
+      const entries = queuedSpans(first);
+      for (const entry of entries) encoder.measure(entry);
+      // The encoder reuses its body buffer: copy it, as each batch here is encrypted after the next is built.
+      return Buffer.from(encoder.encode(entries));
+    },
+    (body) => encryptEnvelope(body, publicKey),
+  );
+}
+
+export interface ExportCosts {
+  /** µs of CPU per span: encode and encrypt, as a flush does. */
+  encodeEncrypt: number;
+  /** µs of CPU per span for JSON.stringify alone. */
+  stringify: number;
+  /** µs of CPU per span for the envelopes alone: key wrap, AES-GCM and framing of encoded batches. */
+  encryptOnly: number;
+  /** µs of CPU per span to measure UTF-8 sizes and join batches of already-stringified spans. */
+  sizeAndJoin: number;
+  /** µs of CPU for one envelope's RSA-OAEP key wrap. */
+  keyWrapPerEnvelope: number;
+}
+
+export const EXPORT_WARMUP_ROUNDS = 2;
+export const EXPORT_ROUNDS = 7;
+
+/**
+ * Each figure is the median of EXPORT_ROUNDS rounds that run every measurement in turn, after
+ * EXPORT_WARMUP_ROUNDS untimed ones: the first rounds grow the heap (page faults) and are not what a running app pays.
+ */
+export function measureExportCosts(publicKey: KeyObject): ExportCosts {
+  const rounds: ExportCosts[] = [];
+  for (let round = 0; round < EXPORT_WARMUP_ROUNDS + EXPORT_ROUNDS; round++) {
+    const costs: ExportCosts = {
+      encodeEncrypt: encodeEncryptMicrosPerSpan(publicKey),
+      stringify: stringifyMicrosPerSpan(),
+      sizeAndJoin: sizeAndJoinMicrosPerSpan(),
+      encryptOnly: encryptOnlyMicrosPerSpan(publicKey),
+      keyWrapPerEnvelope: keyWrapMicrosPerEnvelope(publicKey),
+    };
+    if (round >= EXPORT_WARMUP_ROUNDS) rounds.push(costs);
   }
-  global.gc?.();
-  const start = process.cpuUsage();
-  for (const body of bodies) encryptEnvelope(body, publicKey);
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / count;
+  const medianOf = (key: keyof ExportCosts) => median(rounds.map((costs) => costs[key]));
+  return {
+    encodeEncrypt: medianOf('encodeEncrypt'),
+    stringify: medianOf('stringify'),
+    sizeAndJoin: medianOf('sizeAndJoin'),
+    encryptOnly: medianOf('encryptOnly'),
+    keyWrapPerEnvelope: medianOf('keyWrapPerEnvelope'),
+  };
 }

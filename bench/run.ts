@@ -9,12 +9,11 @@ import path from 'node:path';
 import { encodeApiKey } from '../lib/core/config/api-key';
 import { IngestServer } from '../lib/ingest/ingest-server';
 import { closedLoopbackDomain } from '../test/support/closed-loopback';
-import { encodeEncryptMicrosPerSpan, encryptOnlyMicrosPerSpan, keyWrapMicrosPerEnvelope, sizeAndJoinMicrosPerSpan, stringifyMicrosPerSpan } from './export-bench';
+import { measureExportCosts } from './export-bench';
 import { runHttpBench } from './http-bench';
 import { runMemoryBench } from './memory-bench';
-import { renderReport, type ExportCosts } from './report';
+import { renderReport } from './report';
 import { runSpanBench } from './span-bench';
-import { median } from './stats';
 
 const quick = process.argv.includes('--quick');
 const SLUG = 'bench-mark-123';
@@ -39,14 +38,7 @@ async function main(): Promise<void> {
   await ingest.close();
 
   log('export benchmark…');
-  const publicKeyObject = createPublicKey(keys.publicKeyPem);
-  const exportCosts: ExportCosts = {
-    encodeEncrypt: median([0, 1, 2, 3, 4].map(() => encodeEncryptMicrosPerSpan(publicKeyObject))),
-    stringify: median([0, 1, 2, 3, 4].map(() => stringifyMicrosPerSpan())),
-    encryptOnly: median([0, 1, 2, 3, 4].map(() => encryptOnlyMicrosPerSpan(publicKeyObject))),
-    sizeAndJoin: median([0, 1, 2, 3, 4].map(() => sizeAndJoinMicrosPerSpan())),
-    keyWrapPerEnvelope: median([0, 1, 2, 3, 4].map(() => keyWrapMicrosPerEnvelope(publicKeyObject))),
-  };
+  const exportCosts = measureExportCosts(createPublicKey(keys.publicKeyPem));
 
   log('memory benchmark (1 000 000 spans, ingest down)…');
   const memory = await runMemoryBench(apiKey);
