@@ -3,13 +3,13 @@
  * bench/results.md with the machine they ran on and each target marked met or not.
  * `-- --quick` shortens the HTTP runs (for trying the harness, not for figures).
  */
-import { generateKeyPairSync, createPublicKey } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeApiKey } from '../lib/core/config/api-key';
 import { IngestServer } from '../lib/ingest/ingest-server';
 import { closedLoopbackDomain } from '../test/support/closed-loopback';
-import { measureExportCosts } from './export-bench';
+import { runExportBench } from './export-bench';
 import { runHttpBench } from './http-bench';
 import { runMemoryBench } from './memory-bench';
 import { renderReport } from './report';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   await ingest.close();
 
   log('export benchmark…');
-  const exportCosts = measureExportCosts(createPublicKey(keys.publicKeyPem));
+  const exportCosts = await runExportBench(keys.publicKeyPem);
 
   log('memory benchmark (1 000 000 spans, ingest down)…');
   const memory = await runMemoryBench(apiKey);
