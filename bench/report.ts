@@ -125,7 +125,8 @@ function spanCountsNote(http: HttpSample[]): string {
 function interceptorTargetNote(floorsShare: number, oursOverFloors: number): string {
   const measured = `(f), the interceptor and AsyncLocalStorage floors together, runs at ${fixed(floorsShare)} × (b) and (d) at ${fixed(oursOverFloors)} × (f)`;
   if (floorsShare < 0.9) return ` (out of reach for any module that opens its request span in an interceptor and keeps it in AsyncLocalStorage: ${measured}; the floors alone are below 0.90 × (b))`;
-  return ` (${measured}; the rest is ours, profiled under "Where the CPU goes")`;
+  const room = Math.max(0, (floorsShare - 0.9) * 100);
+  return ` (${measured}: the floors leave ${fixed(room, 0)} of the 10 points the target allows for the span itself, and ours costs ${fixed((1 - oursOverFloors) * 100, 0)} % beyond them, profiled under "Where the CPU goes")`;
 }
 
 /** Why (d) ≥ 2 × (e) was missed, in terms of bare Nest (a): the shares are medians of per-round req/s ratios to (a). */
