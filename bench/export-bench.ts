@@ -8,13 +8,11 @@
  * flush pay the page faults of a heap V8 had just shrunk, in every other run: 1 000–1 600 minor
  * faults of ~12 µs each on this VM, which swung the median by 1.5 µs per span.
  */
-import { fork } from 'node:child_process';
 import { constants, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
-import { once } from 'node:events';
-import path from 'node:path';
 import { encryptEnvelope } from '../lib/core/crypto/envelope';
 import { countFitting, traceBatchEncoder, utf8ByteLength, type Queued } from '../lib/core/encoding/batch-encoders';
 import type { SpanRecord } from '../lib/core/types';
+import { resultOfChild } from './child-result';
 import { median } from './stats';
 
 /** PROTOCOL.md §5: at most 100 spans share one envelope, hence one key wrap. */
@@ -157,23 +155,11 @@ export function measureExportCosts(publicKey: KeyObject): ExportCosts {
     };
     if (round >= EXPORT_WARMUP_ROUNDS) rounds.push(costs);
   }
-  const medianOf = (key: keyof ExportCosts) => median(rounds.map((costs) => costs[key]));
-  return {
-    encodeEncrypt: medianOf('encodeEncrypt'),
-    stringify: medianOf('stringify'),
-    sizeAndJoin: medianOf('sizeAndJoin'),
-    encryptOnly: medianOf('encryptOnly'),
-    keyWrapPerEnvelope: medianOf('keyWrapPerEnvelope'),
-  };
+  const figures = Object.keys(rounds[0]!) as Array<keyof ExportCosts>;
+  return Object.fromEntries(figures.map((figure) => [figure, median(rounds.map((costs) => costs[figure]))])) as unknown as ExportCosts;
 }
 
 /** measureExportCosts in a fresh process (export-bench-child.ts), as every other comparison runs. */
-export async function runExportBench(publicKeyPem: string): Promise<ExportCosts> {
-  const child = fork(path.join(__dirname, 'export-bench-child.js'), [], {
-    env: { ...process.env, TERACRON_BENCH_PUBLIC_KEY: publicKeyPem },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const [costs] = (await once(child, 'message')) as [ExportCosts];
-  await once(child, 'exit');
-  return costs;
+export function runExportBench(publicKeyPem: string): Promise<ExportCosts> {
+  return resultOfChild<ExportCosts>('export-bench-child.js', { TERACRON_BENCH_PUBLIC_KEY: publicKeyPem });
 }

@@ -87,10 +87,10 @@ class JsonBatchEncoder<T> implements BatchEncoder<T> {
     return true;
   }
 
-  /** The body, valid until the next call: the export lane encrypts it at once. */
+  /** The body of measured entries, valid until the next call: the export lane encrypts it at once. */
   encode(entries: readonly Queued<T>[]): Buffer {
     let size = this.prefix.length + this.suffix.length + Math.max(0, entries.length - 1);
-    for (const entry of entries) size += entry.bytes >= 0 ? entry.bytes : Buffer.byteLength(entry.encoded as string);
+    for (const entry of entries) size += entry.bytes;
     const scratch = this.scratchBuffer();
     const body = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
     let offset = this.prefix.copy(body, 0);
