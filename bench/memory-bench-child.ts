@@ -2,7 +2,7 @@
  * Run by memory-bench.ts: 1 000 000 @Trace spans with the ingest down (a closed port). Reports
  * RSS after a warm-up and at the end, and what the client dropped.
  */
-import { TeracronClient } from '../lib/core/client';
+import { createTeracronClient, TeracronClient } from '../lib/core/client';
 import { Trace } from '../lib/tracing/trace.decorator';
 
 class Job {
@@ -13,7 +13,7 @@ class Job {
 }
 
 async function main(): Promise<void> {
-  const client = new TeracronClient({ apiKey: process.env.TERACRON_API_KEY, domain: process.env.TERACRON_DOMAIN, logger: { debug() {}, warn() {}, error() {} } }, {}, { collectMetrics: false });
+  const client = createTeracronClient({ apiKey: process.env.TERACRON_API_KEY, domain: process.env.TERACRON_DOMAIN, logger: { debug() {}, warn() {}, error() {} } }, { env: {}, collectMetrics: false });
   client.start();
   const job = new Job();
   const total = Number(process.env.SPANS ?? 1_000_000);

@@ -13,8 +13,8 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BatchSpanProcessor, BasicTracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { TeracronClient } from '../lib/core/client';
-import { registerActiveClient, unregisterActiveClient } from '../lib/core/active-clients';
+import { createTeracronClient, TeracronClient } from '../lib/core/client';
+import { registerRunningClient, unregisterRunningClient } from '../lib/core/client-registry';
 import type { TraceSink } from '../lib/core/trace-sink';
 import { currentTraceContext } from '../lib/tracing/context';
 import { span as tracedSpan } from '../lib/tracing/tracer';
@@ -104,8 +104,8 @@ export async function runSpanBench(domain: string, unreachableDomain: string, ap
 
   const unsampledSink = { running: true, tracing: { enabled: true, sampleRate: 0, emitEvents: false, scrubber: undefined }, dropSpanIfFull: () => false, enqueueSpan() {}, enqueueEvent() {} } satisfies TraceSink;
   const silent = { debug() {}, warn() {}, error() {} };
-  const queuingClient = new TeracronClient({ apiKey, domain: unreachableDomain, logger: silent }, {}, { collectMetrics: false });
-  const exportingClient = new TeracronClient({ apiKey, domain, logger: silent }, {}, { collectMetrics: false });
+  const queuingClient = createTeracronClient({ apiKey, domain: unreachableDomain, logger: silent }, { env: {}, collectMetrics: false });
+  const exportingClient = createTeracronClient({ apiKey, domain, logger: silent }, { env: {}, collectMetrics: false });
   const plainCall = (n: number) => plain.call(n);
   const tracedCall = (n: number) => traced.call(n);
   const floorCall = (n: number) => floor.call(n);
@@ -123,8 +123,8 @@ export async function runSpanBench(domain: string, unreachableDomain: string, ap
     { name: 'trace-no-client', call: tracedCall, parent: noParent },
     { name: 'trace-sampled', setup: () => queuingClient.start(), teardown: () => void queuingClient.stop(0), call: tracedCall, parent: ourParent },
     { name: 'trace-sampled-exporting', setup: () => exportingClient.start(), teardown: () => void exportingClient.stop(0), call: tracedCall, parent: ourParent },
-    { name: 'trace-unsampled', setup: () => registerActiveClient(unsampledSink), teardown: () => unregisterActiveClient(unsampledSink), call: tracedCall, parent: ourParent },
-    { name: 'als-floor', setup: () => registerActiveClient(unsampledSink), teardown: () => unregisterActiveClient(unsampledSink), call: floorCall, parent: ourParent },
+    { name: 'trace-unsampled', setup: () => registerRunningClient(unsampledSink), teardown: () => unregisterRunningClient(unsampledSink), call: tracedCall, parent: ourParent },
+    { name: 'als-floor', setup: () => registerRunningClient(unsampledSink), teardown: () => unregisterRunningClient(unsampledSink), call: floorCall, parent: ourParent },
     { name: 'otel', call: otelCall, parent: otelParent },
   ];
 

@@ -1,11 +1,11 @@
 /**
  * The orders service: TeracronModule configured from ConfigService (forRootAsync), a scrubber
- * class provided as TERACRON_SCRUBBER, and BullMQ with Teracron's telemetry when Redis is set.
+ * class provided as TeracronScrubber, and BullMQ with Teracron's telemetry when Redis is set.
  */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { BullModule } from '@nestjs/bullmq';
-import { TERACRON_SCRUBBER, TeracronBullMQTelemetry, TeracronModule } from '../lib/index';
+import { TeracronScrubber, TeracronBullMQTelemetry, TeracronModule } from '../lib/index';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
 import { PaymentsService } from './payments/payments.service';
@@ -48,7 +48,7 @@ function queueModules(): DynamicModule[] {
     PaymentsService,
     SettlementQueue,
     ScrubPolicy,
-    { provide: TERACRON_SCRUBBER, useClass: CardScrubber },
+    { provide: TeracronScrubber, useClass: CardScrubber },
     ...(process.env.REDIS_PORT ? [SettlementProcessor] : []),
   ],
 })

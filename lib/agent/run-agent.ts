@@ -6,7 +6,7 @@
 import { TeracronConfigError } from '../core/config/config-error';
 import type { TeracronOptions } from '../core/config/options';
 import { resolveConfig } from '../core/config/resolve-config';
-import { TeracronClient } from '../core/client';
+import { createTeracronClient, TeracronClient } from '../core/client';
 import { processExists } from '../core/metrics/process-exists';
 import { RemoteProcessCollector } from '../core/metrics/remote-process-collector';
 import { silentLogger, type TeracronLogger } from '../core/logger';
@@ -48,7 +48,7 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   if (pid === process.pid) throw new TeracronConfigError('The agent cannot monitor itself: pass the pid of another process.');
   if (!processExists(pid)) throw new TeracronConfigError(`No process with pid ${pid} (from ${options.pid !== undefined ? '--pid' : 'TERACRON_TARGET_PID'}).`);
 
-  const client = new TeracronClient(clientOptions, env, { collector: new RemoteProcessCollector(pid) });
+  const client = createTeracronClient(clientOptions, { env, collector: new RemoteProcessCollector(pid) });
   client.start();
   write(`teracron-agent: monitoring pid ${pid} for project ${checked.credentials.slug} (${checked.credentials.mode}) at ${checked.origin}, every ${checked.intervalSeconds} s`);
 

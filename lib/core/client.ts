@@ -3,7 +3,7 @@
  * takes finished spans and events from the tracing engine, and ships all three through
  * their export lanes. A client without an API key is valid but off: it makes no request.
  */
-import { registerActiveClient, unregisterActiveClient } from './active-clients';
+import { registerRunningClient, releaseExportOrigin, unregisterRunningClient } from './client-registry';
 import { describeApiKey } from './config/api-key';
 import type { TeracronOptions } from './config/options';
 import { resolveConfig, type ResolvedConfig } from './config/resolve-config';
@@ -22,17 +22,25 @@ import type { MetricsSnapshot, SpanRecord, WorkflowEventRecord } from './types';
 
 type Env = Record<string, string | undefined>;
 
-export interface TeracronClientDeps {
+/** What the agent and the tests set beside the options; not part of the public constructor. */
+export interface TeracronClientInternals {
+  /** Where env-var options are read. Default process.env. */
+  env?: Env;
   /** Where snapshots come from. Default: this process, or the pid of `targetPid`. */
   collector?: MetricsCollector;
   /** Sample metrics on a timer. Default true. */
   collectMetrics?: boolean;
-}
-
-/** Not documented for users: lets tests shorten the real retry timings. */
-export interface TeracronClientInternals {
+  /** Shorter retry timings for tests. */
   backoff?: BackoffSettings;
   pacing?: boolean;
+}
+
+/** Carries the internals through the one-argument constructor; never exported, so users cannot set it. */
+const INTERNALS = Symbol('teracron.clientInternals');
+
+/** The internal factory (the agent, tests, benchmarks): a client with internals set. Not exported by the package. */
+export function createTeracronClient(options: TeracronOptions, internals: TeracronClientInternals): TeracronClient {
+  return new TeracronClient({ ...options, [INTERNALS]: internals } as TeracronOptions);
 }
 
 export interface TeracronStats {
@@ -65,8 +73,9 @@ export class TeracronClient implements TraceSink {
   private sampling = false;
   private targetGone = false;
 
-  constructor(options: TeracronOptions = {}, env: Env = process.env, deps: TeracronClientDeps = {}, internals: TeracronClientInternals = {}) {
-    this.config = resolveConfig(options, env);
+  constructor(options: TeracronOptions = {}) {
+    const internals = (options as { [INTERNALS]?: TeracronClientInternals })[INTERNALS] ?? {};
+    this.config = resolveConfig(options, internals.env ?? process.env);
     const config = this.config;
     this.tracing = {
       enabled: config.tracingEnabled && config.credentials !== null,
@@ -74,9 +83,9 @@ export class TeracronClient implements TraceSink {
       emitEvents: config.traceEmitEvents,
       scrubber: config.tracingScrubber,
     };
-    this.collectMetrics = deps.collectMetrics ?? true;
+    this.collectMetrics = internals.collectMetrics ?? true;
     this.collector =
-      deps.collector ?? (config.targetPid === process.pid ? new ProcessMetricsCollector() : new RemoteProcessCollector(config.targetPid));
+      internals.collector ?? (config.targetPid === process.pid ? new ProcessMetricsCollector() : new RemoteProcessCollector(config.targetPid));
     const credentials = config.credentials;
     if (credentials === null) return;
     this.transport = new IngestTransport({
@@ -136,7 +145,7 @@ export class TeracronClient implements TraceSink {
       }, config.traceFlushIntervalSeconds * 1000);
       this.traceTimer.unref();
     }
-    registerActiveClient(this);
+    registerRunningClient(this, config.origin);
   }
 
   dropSpanIfFull(): boolean {
@@ -198,7 +207,7 @@ export class TeracronClient implements TraceSink {
   private async shutdown(deadlineMs: number): Promise<void> {
     const wasRunning = this.state === 'running';
     this.state = 'stopped';
-    unregisterActiveClient(this);
+    unregisterRunningClient(this);
     clearInterval(this.metricsTimer);
     clearInterval(this.traceTimer);
     if (!this.lanes) return;
@@ -219,6 +228,7 @@ export class TeracronClient implements TraceSink {
     } finally {
       this.collector.stop?.();
       await this.transport!.close();
+      if (wasRunning) releaseExportOrigin(this.config.origin);
     }
   }
 }

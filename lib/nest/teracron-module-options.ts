@@ -5,10 +5,9 @@
  */
 import { TeracronConfigError } from '../core/config/config-error';
 import type { TeracronOptions } from '../core/config/options';
-import type { BackgroundWorkOptions } from '../integrations/background-work-options';
-
-/** A route not to trace: a template or path (`'/health'`), a RegExp tested on both, or one method of a route. */
-export type ExcludedRoute = string | RegExp | { method?: string; path: string | RegExp };
+import { resolveWorkflowOption } from '../core/config/workflow-option';
+import type { ExcludedRoute } from '../http/route-exclusion';
+import type { BackgroundWorkOptions } from './background-work-options';
 
 export interface TeracronModuleOptions extends TeracronOptions, BackgroundWorkOptions {
   /** Workflow of the spans opened per HTTP request. Default `'http'`. */
@@ -27,19 +26,11 @@ export interface NestLayerOptions {
 
 export const DEFAULT_HTTP_WORKFLOW = 'http';
 
-/** The server refuses a span whose workflow is empty or over 128 characters (PROTOCOL.md §6). */
-const MAX_WORKFLOW_LENGTH = 128;
-
 /** Options that belong to the Nest layer and the integrations, never passed to the core client. */
 const NEST_ONLY_KEYS = ['workflow', 'exclude', 'propagateTo', 'schedule', 'events'] as const;
 
 export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLayerOptions {
   const { workflow, exclude, propagateTo } = options;
-  if (workflow !== undefined && (typeof workflow !== 'string' || workflow.trim() === '' || workflow.length > MAX_WORKFLOW_LENGTH)) {
-    throw new TeracronConfigError(
-      `Invalid Teracron option workflow: expected a non-empty string of at most ${MAX_WORKFLOW_LENGTH} characters. Remove it to use the default '${DEFAULT_HTTP_WORKFLOW}'.`,
-    );
-  }
   if (exclude !== undefined && (!Array.isArray(exclude) || !exclude.every(isExcludedRoute))) {
     throw new TeracronConfigError(
       "Invalid Teracron option exclude: expected an array of route templates or paths ('/health'), RegExps, or { method?: 'GET', path: '/health' }.",
@@ -50,7 +41,7 @@ export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLay
       "Invalid Teracron option propagateTo: expected an array of hosts ('api.example.com', '.example.com') or RegExps. Remove it to propagate to every host.",
     );
   }
-  return { workflow: workflow ?? DEFAULT_HTTP_WORKFLOW, exclude: exclude ?? [], propagateTo };
+  return { workflow: resolveWorkflowOption('workflow', workflow, DEFAULT_HTTP_WORKFLOW), exclude: exclude ?? [], propagateTo };
 }
 
 /** The options the core client understands: a copy without the Nest layer's keys. */

@@ -1,33 +1,27 @@
 /**
- * The global interceptor (APP_INTERCEPTOR): a root span per HTTP request, microservice message
- * and gateway message, sent to this app's client. With the client not running (no API key,
- * before bootstrap, after shutdown) or tracing off, it steps aside. Nothing here logs.
+ * The global interceptor (APP_INTERCEPTOR, registered by the module). For HTTP it only tells the
+ * request's span (http-request-spans) the route that matched and the handler's error, and runs the
+ * handler in that span; for microservice and gateway messages it opens the message span
+ * (message-spans). With the client not running (no API key, before bootstrap, after shutdown) or
+ * tracing off, it steps aside. Nothing here logs.
  */
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { TeracronClient } from '../core/client';
-import { traceHttpRequest, type HttpTracingSettings } from './http-request-tracing';
+import type { HttpRequestSpans } from '../http/http-request-spans';
+import { routeTemplateOf } from '../http/route-template';
+import { handleInSpan } from './handler-in-span';
 import { rpcOperation, wsOperation } from './message-operation';
-import { traceMessage } from './message-tracing';
-import { RouteExclusion } from './route-exclusion';
+import { traceMessage } from './message-spans';
 import { rpcTraceHeaderOf } from './rpc-trace-header';
-import { TERACRON_NEST_LAYER } from './teracron-nest-layer.token';
-import type { NestLayerOptions } from './teracron-module-options';
-
-/** Workflows of message spans; HTTP requests use the `workflow` option. */
-export const RPC_WORKFLOW = 'rpc';
-export const WS_WORKFLOW = 'ws';
+import { RPC_WORKFLOW, TERACRON_HTTP_SPANS, WS_WORKFLOW } from './teracron.constants';
 
 @Injectable()
 export class TeracronInterceptor implements NestInterceptor {
-  private readonly http: HttpTracingSettings;
-
   constructor(
     private readonly client: TeracronClient,
-    @Inject(TERACRON_NEST_LAYER) layer: NestLayerOptions,
-  ) {
-    this.http = { sink: client, workflow: layer.workflow, exclusion: new RouteExclusion(layer.exclude) };
-  }
+    @Inject(TERACRON_HTTP_SPANS) private readonly httpSpans: HttpRequestSpans,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const client = this.client;
@@ -44,8 +38,12 @@ export class TeracronInterceptor implements NestInterceptor {
   /** undefined: not a context we trace. Must not call next.handle() before it can no longer throw. */
   private trace(context: ExecutionContext, next: CallHandler): Observable<unknown> | undefined {
     switch (context.getType<string>()) {
-      case 'http':
-        return traceHttpRequest(context, next, this.http);
+      case 'http': {
+        const request: unknown = context.switchToHttp().getRequest();
+        const span = this.httpSpans.routeMatched(request, routeTemplateOf(request));
+        if (span === undefined) return undefined;
+        return handleInSpan(span, next, { error: (error) => this.httpSpans.handlerFailed(request, error) });
+      }
       case 'rpc':
         return traceMessage(next, this.client, RPC_WORKFLOW, rpcOperation(context), rpcTraceHeaderOf(context.switchToRpc().getContext()));
       case 'ws':

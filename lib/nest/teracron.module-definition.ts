@@ -14,9 +14,6 @@ export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYN
     .setExtras({ isGlobal: true }, (definition, extras) => ({ ...definition, global: extras.isGlobal }))
     .build();
 
-/** Injection token of the module's options (as given to forRoot / returned by forRootAsync's factory). */
-export const TERACRON_MODULE_OPTIONS = MODULE_OPTIONS_TOKEN;
-
 /** What a `forRootAsync({ useClass })` options factory implements. */
 export interface TeracronOptionsFactory {
   createTeracronOptions(): TeracronModuleOptions | Promise<TeracronModuleOptions>;

@@ -4,18 +4,9 @@
  * extra allocation. Context objects never change once stored, so concurrent work cannot mix.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { TraceSink } from '../core/trace-sink';
-import type { SpanHandle } from './span';
+import type { TraceContext } from './span-handle';
 
-export interface TraceContext {
-  readonly sink: TraceSink;
-  readonly traceId: string;
-  /** The innermost open span, or null when only a trace id (and maybe a remote parent) is set. */
-  readonly span: SpanHandle | null;
-  /** The id to use as parent for a new span: the open span's id, else the remote parent. */
-  readonly contextSpanId: string | null;
-  readonly sampled: boolean;
-}
+export type { TraceContext } from './span-handle';
 
 const storage = new AsyncLocalStorage<TraceContext>();
 

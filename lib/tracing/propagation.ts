@@ -3,7 +3,7 @@
  * each part exactly 32 hex characters (stricter than the reference, see `strict` cases in the
  * vectors), case preserved. Bad input is ignored and never throws.
  */
-import { currentActiveClient } from '../core/active-clients';
+import { newestRunningClient } from '../core/client-registry';
 import { currentTraceContext, enterTraceContext, runInTraceContext, type TraceContext } from './context';
 import { parseTraceHeader } from './trace-header';
 import { continueTrace } from './trace-start';
@@ -41,7 +41,7 @@ export function runWithTraceHeader<T>(value: unknown, fn: () => T): T {
 function contextForHeader(value: unknown): TraceContext | undefined {
   const parsed = parseTraceHeader(value);
   if (parsed === null) return undefined;
-  const sink = currentTraceContext()?.sink ?? currentActiveClient();
+  const sink = currentTraceContext()?.sink ?? newestRunningClient();
   if (sink === undefined || !sink.running || !sink.tracing.enabled) return undefined;
   return continueTrace(sink, parsed.traceId, parsed.parentSpanId);
 }

@@ -5,33 +5,12 @@
  */
 import type { TraceSink } from '../core/trace-sink';
 import type { SpanRecord, SpanStatus } from '../core/types';
-import type { TraceContext } from './context';
+import type { SpanHandle } from './span-handle';
 import { emitSpanEnded, emitSpanStarted } from './events';
 import { cutText, errorFieldsOf, OPERATION_MAX, type ErrorFields, SPAN_ERROR_MESSAGE_MAX, WORKFLOW_MAX } from './sanitize';
 import { scrubbedCaptured, scrubbedMetadata } from './span-data';
 
-export interface SpanHandle extends TraceContext {
-  /** '' when the span is not recorded. */
-  readonly spanId: string;
-  readonly parentSpanId: string | null;
-  readonly workflow: string;
-  readonly operation: string;
-  /** A root starts a trace here; a span continuing a remote trace is not a root. */
-  readonly isRoot: boolean;
-  readonly ended: boolean;
-  /** Renames the span (the HTTP layer learns the route after the span started). */
-  setOperation(name: string): this;
-  /** Merged into the span's metadata; the caller's object is never kept or changed. */
-  setMetadata(data: Record<string, unknown>): this;
-  setCaptured(data: Record<string, unknown>): this;
-  end(): void;
-  fail(error: unknown): void;
-  endWith(status: SpanStatus, error?: unknown): void;
-  /** Ends the span without recording it (a request that turned out to be excluded). */
-  discard(): void;
-  /** The X-Teracron-Trace value for work this span hands to another process. */
-  traceHeader(): string | undefined;
-}
+export type { SpanHandle } from './span-handle';
 
 /**
  * Wall-clock ms for a monotonic reading: one clock read per span instead of two. The offset is

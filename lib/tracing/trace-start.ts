@@ -2,7 +2,7 @@
  * Where spans come from: which client records them, which trace they join, and the sampling
  * decision, made once per trace (at its root, or on arrival for a continued trace) and inherited.
  */
-import { currentActiveClient } from '../core/active-clients';
+import { newestRunningClient } from '../core/client-registry';
 import type { TraceSink } from '../core/trace-sink';
 import { currentTraceContext, type TraceContext } from './context';
 import { newSpanId, newTraceId } from './ids';
@@ -62,7 +62,7 @@ function spanIn(sink: TraceSink, context: TraceContext | undefined, workflow: st
  */
 export function startMethodSpan(workflow: string, operation: string, context: TraceContext | undefined): SpanHandle {
   try {
-    const sink = context?.sink ?? currentActiveClient();
+    const sink = context?.sink ?? newestRunningClient();
     return isRecordingSink(sink) ? spanIn(sink, context, workflow, operation) : NOOP_SPAN;
   } catch {
     return NOOP_SPAN;
@@ -72,7 +72,7 @@ export function startMethodSpan(workflow: string, operation: string, context: Tr
 export function startSpan(workflow: string, options: StartSpanOptions = {}): SpanHandle {
   try {
     const context = options.root ? undefined : currentTraceContext();
-    const sink = options.sink ?? context?.sink ?? currentActiveClient();
+    const sink = options.sink ?? context?.sink ?? newestRunningClient();
     if (!isRecordingSink(sink)) return NOOP_SPAN;
     const operation = options.operation || workflow;
     const inbound = options.traceHeader ? parseTraceHeader(options.traceHeader) : null;

@@ -4,7 +4,7 @@
  * difference in either decorator order. Per call it costs one context lookup when nothing is
  * recorded; spans, capture and encoding happen only for sampled traces of a running client.
  */
-import { currentActiveClient } from '../core/active-clients';
+import { newestRunningClient } from '../core/client-registry';
 import { TeracronConfigError } from '../core/config/config-error';
 import { applyInTraceContext, currentTraceContext, type TraceContext } from './context';
 import { captureMarksOf } from './capture.decorator';
@@ -69,7 +69,7 @@ function wrapMethod(original: AnyMethod, target: object, propertyKey: string | s
   const traced = function (this: unknown): unknown {
     const context = currentTraceContext();
     if (context === undefined) {
-      const client = currentActiveClient();
+      const client = newestRunningClient();
       if (client === undefined || !client.tracing.enabled) return Reflect.apply(original, this, arguments);
     } else if (!context.sampled) {
       return Reflect.apply(original, this, arguments);

@@ -17,7 +17,7 @@ export class PaymentsService {
   async authorize(orderId: string, amount: number, cardNumber: string): Promise<Authorization> {
     const score = await this.tracer.span('payment', { operation: 'risk-score' }, async (span) => {
       const value = (amount % 97) / 100;
-      // card_number is removed by the TERACRON_SCRUBBER before the span is queued.
+      // card_number is removed by the TeracronScrubber before the span is queued.
       span.setMetadata({ score: value, card_number: cardNumber, card_last4: cardNumber.slice(-4) });
       await new Promise((resolve) => setTimeout(resolve, 5));
       return value;

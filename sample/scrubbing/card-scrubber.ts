@@ -1,10 +1,10 @@
 /**
- * The sample's scrubber, provided as TERACRON_SCRUBBER: a class with an injected dependency
+ * The sample's scrubber, provided as TeracronScrubber: a class with an injected dependency
  * (the policy of which keys never leave the process). It sees a copy of each span's metadata
  * and captured params before anything is queued.
  */
 import { Injectable } from '@nestjs/common';
-import type { TeracronScrubber } from '../../lib/nest/teracron.constants';
+import type { TeracronScrubber } from '../../lib/index';
 
 @Injectable()
 export class ScrubPolicy {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../../lib/agent/dev/dev-server';
 import { PRIVATE_KEY_FILE, PROJECT_FILE, PUBLIC_KEY_FILE } from '../../lib/agent/dev/dev-keys';
-import { TeracronClient } from '../../lib/core/client';
+import { createTeracronClient, TeracronClient } from '../../lib/core/client';
 import { encryptEnvelope } from '../../lib/core/crypto/envelope';
 import type { SpanRecord } from '../../lib/core/types';
 import { startAgent } from '../support/agent-cli';
@@ -33,7 +33,7 @@ function traceSpans(workflow: string, root = 'POST /orders'): SpanRecord[] {
 
 async function sendWithClient(server: DevServer, spans: SpanRecord[]): Promise<void> {
   // The key and domain exactly as `teracron-agent dev` prints them; no other setting.
-  const client = new TeracronClient({ apiKey: server.apiKey, domain: server.domain }, {});
+  const client = createTeracronClient({ apiKey: server.apiKey, domain: server.domain }, { env: {} });
   client.start();
   for (const span of spans) client.enqueueSpan(span);
   await client.flush();

@@ -14,7 +14,7 @@ import { NestFactory } from '@nestjs/core';
 import { BullModule, InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import type { SpanRecord } from '../../lib/core/types';
-import { TeracronBullMQTelemetry } from '../../lib/integrations/bullmq/teracron-bullmq-telemetry';
+import { TeracronBullMQTelemetry } from '../../lib/bullmq/teracron-bullmq-telemetry';
 import { TeracronModule } from '../../lib/nest/teracron.module';
 import { getTraceHeader } from '../../lib/tracing/propagation';
 import { Trace } from '../../lib/tracing/trace.decorator';

@@ -9,7 +9,7 @@ import { Injectable, Module, type INestApplicationContext } from '@nestjs/common
 import { NestFactory } from '@nestjs/core';
 import { Cron, Interval, ScheduleModule, Timeout } from '@nestjs/schedule';
 import type { SpanRecord } from '../../lib/core/types';
-import type { BackgroundWorkOptions } from '../../lib/integrations/background-work-options';
+import type { BackgroundWorkOptions } from '../../lib/nest/background-work-options';
 import { TeracronModule } from '../../lib/nest/teracron.module';
 import { Trace } from '../../lib/tracing/trace.decorator';
 import { startTestIngest } from '../support/start-ingest';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startDevServer, type DevServer } from '../../lib/agent/dev/dev-server';
-import { TeracronClient } from '../../lib/core/client';
+import { createTeracronClient, TeracronClient } from '../../lib/core/client';
 import type { SpanRecord } from '../../lib/core/types';
 import { launchChromium, type LaunchedBrowser } from '../support/chromium';
 
@@ -44,7 +44,7 @@ describe('local Teracron UI in Chromium', () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'teracron-ui-'));
     [server, browser] = await Promise.all([startDevServer({ port: 0, dataDir: path.join(root, 'dev') }), launchChromium()]);
     // The client samples its own process: the memory chart's points come from it.
-    client = new TeracronClient({ apiKey: server.apiKey, domain: server.domain, intervalSeconds: 5, maxBufferSize: 1 }, {});
+    client = createTeracronClient({ apiKey: server.apiKey, domain: server.domain, intervalSeconds: 5, maxBufferSize: 1 }, { env: {} });
     const firstMetrics = once(server.stored, 'metrics');
     client.start();
     for (const span of [...okTrace, ...failedTrace]) client.enqueueSpan(span);

@@ -7,11 +7,12 @@ import 'reflect-metadata';
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
-import { currentActiveClient } from '../../lib/core/active-clients';
+import { newestRunningClient } from '../../lib/core/client-registry';
 import { TeracronClient } from '../../lib/core/client';
 import { TeracronConfigError } from '../../lib/core/config/config-error';
 import type { TeracronModuleOptions } from '../../lib/nest/teracron-module-options';
-import { MISSING_API_KEY_WARNING, TeracronModule } from '../../lib/nest/teracron.module';
+import { TeracronModule } from '../../lib/nest/teracron.module';
+import { MISSING_API_KEY_WARNING } from '../../lib/nest/teracron.lifecycle';
 import { Trace } from '../../lib/tracing/trace.decorator';
 import { CapturedLogger, PLATFORMS, responseTraceIds, startNestApp, type RunningNestApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
@@ -89,9 +90,9 @@ for (const platform of PLATFORMS) {
       assert.deepEqual(new Set(second.spans().map((s) => s.trace_id)), new Set([traceB]), 'app B’s ingest got app B’s trace only');
 
       await appB.close();
-      assert.equal(currentActiveClient(), appA.app.get(TeracronClient), 'closing B leaves A running');
+      assert.equal(newestRunningClient(), appA.app.get(TeracronClient), 'closing B leaves A running');
       await appA.close();
-      assert.equal(currentActiveClient(), undefined, 'with both closed no client runs');
+      assert.equal(newestRunningClient(), undefined, 'with both closed no client runs');
       const service = appA.app.get(GreetingService);
       assert.equal(service.greet('after close'), 'hello after close', '@Trace passes through with no client running');
     });

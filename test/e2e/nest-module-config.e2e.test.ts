@@ -1,6 +1,6 @@
 /**
  * Configuring the module the Nest way: forRootAsync with ConfigModule/ConfigService (useFactory)
- * and with an options class (useClass); TERACRON_SCRUBBER as a class with an injected dependency,
+ * and with an options class (useClass); TeracronScrubber as a class with an injected dependency,
  * winning over the tracingScrubber option; TeracronTracer injected into a service.
  */
 import 'reflect-metadata';
@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Controller, Injectable, Module, Param, Post } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type { SpanRecord } from '../../lib/core/types';
-import { TERACRON_SCRUBBER, type TeracronScrubber } from '../../lib/nest/teracron.constants';
+import { TeracronScrubber } from '../../lib/nest/teracron.constants';
 import type { TeracronOptionsFactory } from '../../lib/nest/teracron.module-definition';
 import { TeracronModule } from '../../lib/nest/teracron.module';
 import type { TeracronModuleOptions } from '../../lib/nest/teracron-module-options';
@@ -57,7 +57,7 @@ class PaymentsController {
   }
 }
 
-/** Removes `customer`: it must not run, because TERACRON_SCRUBBER is provided. */
+/** Removes `customer`: it must not run, because TeracronScrubber is provided. */
 const optionScrubber = (data: Record<string, unknown>): Record<string, unknown> => {
   const { customer: _dropped, ...rest } = data;
   return rest;
@@ -78,7 +78,7 @@ function factoryModule(domain: string): new () => unknown {
       }),
     ],
     controllers: [PaymentsController],
-    providers: [PaymentsService, RedactionPolicy, { provide: TERACRON_SCRUBBER, useClass: CardScrubber }],
+    providers: [PaymentsService, RedactionPolicy, { provide: TeracronScrubber, useClass: CardScrubber }],
   })
   class FactoryConfiguredModule {}
   return FactoryConfiguredModule;
@@ -124,7 +124,7 @@ for (const platform of PLATFORMS) {
       return spansOf();
     }
 
-    it('takes its options from ConfigService and scrubs with the TERACRON_SCRUBBER class over the option', async () => {
+    it('takes its options from ConfigService and scrubs with the TeracronScrubber class over the option', async () => {
       const running = await startNestApp(factoryModule(ingest.domain), platform);
       apps.push(running);
       const spans = await chargeAndWait(running);

@@ -19,7 +19,7 @@ import {
   type INestApplication,
 } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
-import { TeracronClient } from '../../lib/core/client';
+import { createTeracronClient, TeracronClient } from '../../lib/core/client';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { Trace } from '../../lib/tracing/trace.decorator';
 import { startTestIngest } from '../support/start-ingest';
@@ -80,7 +80,7 @@ describe('@Trace with Nest decorators in a real Nest app (Express)', () => {
 
   before(async () => {
     ingest = await startTestIngest();
-    client = new TeracronClient({ apiKey: testApiKey(), domain: ingest.domain, logger: { debug() {}, warn() {}, error() {} } }, {}, { collectMetrics: false });
+    client = createTeracronClient({ apiKey: testApiKey(), domain: ingest.domain, logger: { debug() {}, warn() {}, error() {} } }, { env: {}, collectMetrics: false });
     client.start();
     app = await NestFactory.create(AppModule, { logger: false });
     await app.listen(0, '127.0.0.1');

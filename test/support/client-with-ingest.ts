@@ -1,5 +1,5 @@
 /** Runs a test with a started TeracronClient sending to a fresh loopback ingest; both are closed after. */
-import { TeracronClient } from '../../lib/core/client';
+import { createTeracronClient, TeracronClient } from '../../lib/core/client';
 import type { TeracronOptions } from '../../lib/core/config/options';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { startTestIngest } from './start-ingest';
@@ -7,7 +7,7 @@ import { testApiKey } from './test-keys';
 
 export async function withClient(options: TeracronOptions, run: (ingest: IngestServer, client: TeracronClient) => Promise<void>): Promise<void> {
   const ingest = await startTestIngest();
-  const client = new TeracronClient({ apiKey: testApiKey(), domain: ingest.domain, logger: { debug() {}, warn() {}, error() {} }, ...options }, {}, { collectMetrics: false });
+  const client = createTeracronClient({ apiKey: testApiKey(), domain: ingest.domain, logger: { debug() {}, warn() {}, error() {} }, ...options }, { env: {}, collectMetrics: false });
   client.start();
   try {
     await run(ingest, client);

@@ -3,7 +3,7 @@
  * Observables): it stands where a client would, registered as the running client. Tests of what
  * reaches the wire use a real TeracronClient and a real ingest instead.
  */
-import { registerActiveClient, unregisterActiveClient } from '../../lib/core/active-clients';
+import { registerRunningClient, unregisterRunningClient } from '../../lib/core/client-registry';
 import type { TraceSink, TracingSettings } from '../../lib/core/trace-sink';
 import type { SpanRecord, WorkflowEventRecord } from '../../lib/core/types';
 
@@ -31,11 +31,11 @@ export class RecordingSink implements TraceSink {
 
   /** Registers as the running client for the duration of fn. */
   async activeDuring<T>(fn: () => T | Promise<T>): Promise<T> {
-    registerActiveClient(this);
+    registerRunningClient(this);
     try {
       return await fn();
     } finally {
-      unregisterActiveClient(this);
+      unregisterRunningClient(this);
     }
   }
 

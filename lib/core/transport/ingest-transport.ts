@@ -8,7 +8,6 @@ import { INGEST_CONTRACT, type ExportKind } from '../ingest-contract';
 import type { TeracronLogger } from '../logger';
 import type { ProjectMode } from '../types';
 import { USER_AGENT } from '../sdk-version';
-import { registerOwnOrigin, unregisterOwnOrigin } from './own-requests';
 import { parseRetryAfterMs } from './retry-after';
 
 export type { ExportKind } from '../ingest-contract';
@@ -40,7 +39,6 @@ export class IngestTransport {
       bodyTimeout: settings.timeoutMs,
       connect: https ? { minVersion: 'TLSv1.2', timeout: settings.timeoutMs } : { timeout: settings.timeoutMs },
     });
-    registerOwnOrigin(settings.origin);
   }
 
   async send(kind: ExportKind, envelope: Buffer, abort?: AbortSignal): Promise<SendOutcome> {
@@ -88,7 +86,6 @@ export class IngestTransport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    unregisterOwnOrigin(this.settings.origin);
     await this.pool.destroy().catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TeracronClient } from '../../../lib/core/client';
+import { createTeracronClient, TeracronClient } from '../../../lib/core/client';
 import { startTestIngest } from '../../support/start-ingest';
 import { testApiKey } from '../../support/test-keys';
 import { clientFor, largeMetadata, span, until } from './client-harness';
@@ -72,7 +72,7 @@ describe('TeracronClient: export to a real ingest', () => {
 
   it('a client without an API key is off: start() makes no request and spans pass through', async () => {
     const ingest = await startTestIngest();
-    const client = new TeracronClient({ domain: ingest.domain }, {});
+    const client = createTeracronClient({ domain: ingest.domain }, { env: {} });
     client.start();
     client.enqueueSpan(span());
     await client.flush();

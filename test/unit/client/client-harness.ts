@@ -1,6 +1,6 @@
 /** Builds clients that talk to a real loopback ingest, with fast retry timings. */
 import { randomBytes } from 'node:crypto';
-import { TeracronClient, type TeracronClientInternals } from '../../../lib/core/client';
+import { createTeracronClient, TeracronClient, type TeracronClientInternals } from '../../../lib/core/client';
 import type { TeracronOptions } from '../../../lib/core/config/options';
 import type { TeracronLogger } from '../../../lib/core/logger';
 import type { SpanRecord } from '../../../lib/core/types';
@@ -9,7 +9,7 @@ import { testApiKey } from '../../support/test-keys';
 export const FAST_RETRIES: TeracronClientInternals = { backoff: { baseMs: 20, maxMs: 100 }, pacing: false };
 
 export function clientFor(domain: string, options: TeracronOptions = {}, internals: TeracronClientInternals = FAST_RETRIES): TeracronClient {
-  return new TeracronClient({ apiKey: testApiKey(), domain, logger: quietLogger(), ...options }, {}, { collectMetrics: false }, internals);
+  return createTeracronClient({ apiKey: testApiKey(), domain, logger: quietLogger(), ...options }, { env: {}, collectMetrics: false, ...internals });
 }
 
 /** Polls a condition of the client (its stats settle just after the ingest answers). */

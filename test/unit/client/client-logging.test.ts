@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TeracronClient } from '../../../lib/core/client';
+import { createTeracronClient, TeracronClient } from '../../../lib/core/client';
 import { startTestIngest } from '../../support/start-ingest';
 import { TEST_PUBLIC_KEY_PEM, testApiKey } from '../../support/test-keys';
 import { FAST_RETRIES, quietLogger, span } from './client-harness';
@@ -10,7 +10,7 @@ describe('TeracronClient: debug logging never shows secrets or data', () => {
     const ingest = await startTestIngest();
     const lines: string[] = [];
     const apiKey = testApiKey();
-    const client = new TeracronClient({ apiKey, domain: ingest.domain, debug: true, traceEmitEvents: true, logger: quietLogger(lines) }, {}, {}, FAST_RETRIES);
+    const client = createTeracronClient({ apiKey, domain: ingest.domain, debug: true, traceEmitEvents: true, logger: quietLogger(lines) }, { env: {}, ...FAST_RETRIES });
     const secrets = ['meta-secret-value-7f3a', 'captured-card-4242', 'meta_secret_key', 'captured_key'];
     client.start();
     await client.sampleMetricsNow();

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TeracronClient } from '../../../lib/core/client';
+import { createTeracronClient, TeracronClient } from '../../../lib/core/client';
 import { TeracronConfigError } from '../../../lib/core/config/config-error';
 import { resolveConfig } from '../../../lib/core/config/resolve-config';
 import { BOOLEAN_OPTIONS, NUMBER_OPTIONS } from '../../../lib/core/config/options';
@@ -54,7 +54,7 @@ describe('bad input', () => {
 
   it('awkward metadata and captured values reach the ingest within its validation rules', async () => {
     const ingest = await startTestIngest();
-    const client = new TeracronClient({ apiKey: testApiKey(), domain: ingest.domain, logger: { debug() {}, warn() {}, error() {} } }, {}, { collectMetrics: false });
+    const client = createTeracronClient({ apiKey: testApiKey(), domain: ingest.domain, logger: { debug() {}, warn() {}, error() {} } }, { env: {}, collectMetrics: false });
     client.start();
     const circular: Record<string, unknown> = { name: 'loop' };
     circular.self = circular;

@@ -1,0 +1,171 @@
+/**
+ * The HTTP server request span, in one place: this module opens, names, excludes and ends the
+ * root span of every request a traced server answers. Framework-free (Node's server channel and
+ * response); the Nest layer only tells it the route a handler matched and the handler's error.
+ *
+ * - Opened when Node announces the request (`http.server.request.start`), before any middleware,
+ *   guard or body parser, so requests that never reach a handler get their span too. It continues
+ *   an inbound X-Teracron-Trace, names itself in the response header, and the rest of the request
+ *   runs in its context.
+ * - Named `METHOD /template` once the platform matched a route (told by `routeMatched`, or read
+ *   from the request when it ends: Express sets `req.route`), else `METHOD (unmatched)`; never by
+ *   the raw path.
+ * - Excluded (`exclude`) by path on arrival, and by template once named: it records nothing.
+ * - Ended once, when the response emits 'close' (after 'finish', or when the client left first),
+ *   with the status sent: failed for a 5xx (with the handler's error when one was reported),
+ *   succeeded for a 4xx the app answered on purpose; a client that left first gives `http.aborted`.
+ *
+ * The per-request state rides on the raw request under a private symbol (cheaper per request
+ * than a WeakMap entry); only this module reads or writes it.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TraceSink } from '../core/trace-sink';
+import { enterTraceContext, leaveTraceContext } from '../tracing/context';
+import { TRACE_HEADER } from '../tracing/propagation';
+import { NOOP_SPAN, type SpanHandle } from '../tracing/span';
+import { startSpan } from '../tracing/tracer';
+import { RouteExclusion, type ExcludedRoute } from './route-exclusion';
+import { requestPathOf, routeTemplateOf } from './route-template';
+
+export interface HttpRequestSpansSettings {
+  /** Workflow of the request spans. */
+  workflow: string;
+  /** Requests never traced. */
+  exclude: ExcludedRoute[];
+}
+
+interface RequestSpan {
+  readonly span: SpanHandle;
+  readonly method: string;
+  /** The route is known (named, or excluded by it). */
+  named: boolean;
+  /** The handler's error, as reported before any exception filter turned it into a response. */
+  error: { value: unknown } | undefined;
+}
+
+const CHANNEL = 'http.server.request.start';
+const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
+const STATE = Symbol('teracron.httpRequestSpan');
+type TracedRequest = IncomingMessage & { [STATE]?: RequestSpan };
+
+export class HttpRequestSpans {
+  private readonly workflow: string;
+  private readonly exclusion: RouteExclusion;
+  private server: object | undefined;
+  private sink: TraceSink | undefined;
+
+  constructor(settings: HttpRequestSpansSettings) {
+    this.workflow = settings.workflow;
+    this.exclusion = new RouteExclusion(settings.exclude);
+  }
+
+  /** Opens a span for every request `server` answers, recorded by `sink`, until `detach()`. */
+  attach(server: object, sink: TraceSink): void {
+    if (this.server !== undefined) return;
+    this.server = server;
+    this.sink = sink;
+    diagnosticsChannel.subscribe(CHANNEL, this.onRequestStart);
+  }
+
+  detach(): void {
+    if (this.server === undefined) return;
+    diagnosticsChannel.unsubscribe(CHANNEL, this.onRequestStart);
+    this.server = undefined;
+    this.sink = undefined;
+  }
+
+  /**
+   * The platform matched `template` for `request` (Node's request, or a framework's request that
+   * holds it as `raw`). Returns the span the handler runs in, or undefined when the request is
+   * not recorded (not traced, excluded by its route, or not sampled).
+   */
+  routeMatched(request: unknown, template: string | undefined): SpanHandle | undefined {
+    const state = stateOf(request);
+    if (state === undefined) return undefined;
+    if (!state.named && template !== undefined) this.name(state, template);
+    return state.span.sampled && !state.span.ended ? state.span : undefined;
+  }
+
+  /** The handler failed with `error`; the span fails with it if the response turns out to be a 5xx. */
+  handlerFailed(request: unknown, error: unknown): void {
+    const state = stateOf(request);
+    if (state !== undefined) state.error = { value: error };
+  }
+
+  private readonly onRequestStart = (message: unknown): void => {
+    try {
+      const { request, response, server } = message as { request: TracedRequest; response: ServerResponse; server: object };
+      if (server !== this.server) return;
+      // Requests of one keep-alive connection share an async resource: the previous request's span
+      // must not become the context of this one when this one gets no span.
+      leaveTraceContext();
+      const sink = this.sink!;
+      if (!sink.running || !sink.tracing.enabled) return;
+      const method = request.method ?? 'UNKNOWN';
+      if (this.exclusion.isPathExcluded(method, requestPathOf(request))) return;
+      const inbound = request.headers[INBOUND_HEADER];
+      const span = startSpan(this.workflow, {
+        operation: `${method} (unmatched)`,
+        traceHeader: typeof inbound === 'string' ? inbound : undefined,
+        root: true,
+        sink,
+        metadata: { 'http.method': method },
+      });
+      if (span === NOOP_SPAN) return;
+      const state: RequestSpan = { span, method, named: false, error: undefined };
+      request[STATE] = state;
+      const header = span.traceHeader();
+      if (header !== undefined) response.setHeader(TRACE_HEADER, header);
+      // The rest of this request (middleware, guards, pipes, the handler) runs in the span's context.
+      enterTraceContext(span);
+      if (!span.sampled) return;
+      // A response emits 'close' once, after 'finish' or when the client left first: one listener covers both.
+      response.once('close', () => this.end(state, request, response));
+    } catch {
+      // A request is served whether or not we could trace it.
+    }
+  };
+
+  private name(state: RequestSpan, template: string): void {
+    state.named = true;
+    if (this.exclusion.isRouteExcluded(state.method, template)) {
+      state.span.discard();
+      return;
+    }
+    state.span.setOperation(`${state.method} ${template}`);
+    state.span.setMetadata({ 'http.route': template });
+  }
+
+  private end(state: RequestSpan, request: IncomingMessage, response: ServerResponse): void {
+    try {
+      if (!state.named) {
+        // A request no handler saw (a guard, an unknown route, a throwing middleware): Express has
+        // set the route it matched, if any, on the request itself.
+        const template = routeTemplateOf(request);
+        if (template !== undefined) this.name(state, template);
+      }
+      const span = state.span;
+      if (span.ended) return;
+      if (!response.writableFinished) {
+        span.setMetadata({ 'http.aborted': true });
+        if (state.error) span.fail(state.error.value);
+        else span.end();
+        return;
+      }
+      span.setMetadata({ 'http.status_code': response.statusCode });
+      if (response.statusCode < 500) span.end();
+      else if (state.error) span.fail(state.error.value);
+      else span.endWith('failed');
+    } catch {
+      // Telemetry never throws into the host app.
+    }
+  }
+}
+
+/** The span state of a request: Node's request carries it; Fastify's request holds Node's as `raw`. */
+function stateOf(request: unknown): RequestSpan | undefined {
+  if (request === null || typeof request !== 'object') return undefined;
+  const raw = ((request as { raw?: unknown }).raw ?? request) as TracedRequest;
+  return raw[STATE];
+}
