@@ -1,0 +1,188 @@
+/**
+ * One birthplace, one end: on every path a request can take (a handler that answers or throws, a
+ * guard's rejection, an unknown route, a body the parser refuses, a client that leaves before the
+ * answer), its span is opened once and ended once. Counted at the ingest by the span records and
+ * by the workflow events every span emits when it starts and when it ends.
+ */
+import 'reflect-metadata';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Body, CanActivate, Controller, Get, Injectable, Module, Param, Post, UseGuards } from '@nestjs/common';
+import { TeracronClient } from '../../lib/core/client';
+import type { SpanRecord, WorkflowEventRecord } from '../../lib/core/types';
+import type { IngestServer } from '../../lib/ingest/ingest-server';
+import { TeracronModule } from '../../lib/nest/teracron.module';
+import { PLATFORMS, responseTraceIds, startNestApp, type RunningNestApp } from '../support/nest-apps';
+import { startTestIngest } from '../support/start-ingest';
+import { testApiKey } from '../support/test-keys';
+
+@Injectable()
+class DenyGuard implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
+/** Lets a test hold a request inside its handler and see when the handler is over. */
+class Gate {
+  reached!: Promise<void>;
+  done!: Promise<void>;
+  release!: () => void;
+  private arrive!: () => void;
+  private finish!: () => void;
+
+  constructor() {
+    this.reset();
+  }
+
+  reset(): void {
+    this.reached = new Promise((resolve) => (this.arrive = resolve));
+    this.done = new Promise((resolve) => (this.finish = resolve));
+  }
+
+  async hold(): Promise<void> {
+    const released = new Promise<void>((resolve) => (this.release = resolve));
+    this.arrive();
+    try {
+      await released;
+    } finally {
+      this.finish();
+    }
+  }
+}
+
+const gate = new Gate();
+
+@Controller()
+class PathsController {
+  @Get('orders/:id')
+  find(@Param('id') id: string) {
+    if (id === 'broken') throw new Error('order store unreachable');
+    return { id };
+  }
+
+  @Get('deny/:id')
+  @UseGuards(DenyGuard)
+  deny(@Param('id') id: string) {
+    return { id };
+  }
+
+  @Post('orders')
+  create(@Body() body: unknown) {
+    return { received: typeof body };
+  }
+
+  @Get('slow/:id')
+  async slow(@Param('id') id: string) {
+    await gate.hold();
+    return { id };
+  }
+}
+
+function appModule(domain: string) {
+  @Module({
+    // No timer flush: every test flushes when the request is over, so nothing arrives by chance.
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceEmitEvents: true, traceFlushIntervalSeconds: 300 })],
+    controllers: [PathsController],
+    providers: [DenyGuard],
+  })
+  class OncePathsModule {}
+  return OncePathsModule;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+for (const platform of PLATFORMS) {
+  describe(`the request span on ${platform}: opened once, ended once`, () => {
+    let ingest: IngestServer;
+    let app: RunningNestApp;
+    let client: TeracronClient;
+
+    before(async () => {
+      ingest = await startTestIngest();
+      app = await startNestApp(appModule(ingest.domain), platform);
+      client = app.app.get(TeracronClient);
+    });
+    after(async () => {
+      await app.close();
+      await ingest.close();
+    });
+
+    /** Runs `send`, waits until the request's span has ended, flushes, and returns what the ingest holds of its trace. */
+    async function settled(send: () => Promise<string | undefined>, operation?: string): Promise<{ spans: SpanRecord[]; events: WorkflowEventRecord[] }> {
+      const ended = client.stats().spans.enqueued;
+      const traceId = await send();
+      await until(() => client.stats().spans.enqueued > ended, 'the request span ended');
+      await client.flush();
+      const traceOf = traceId ?? ingest.spans().find((s) => s.operation === operation)?.trace_id;
+      assert.ok(traceOf, 'the request span reached the ingest');
+      return { spans: ingest.spans().filter((s) => s.trace_id === traceOf), events: ingest.events().filter((e) => e.trace_id === traceOf) };
+    }
+
+    function assertOnce({ spans, events }: { spans: SpanRecord[]; events: WorkflowEventRecord[] }, operation: string, status: number | 'aborted'): void {
+      assert.equal(spans.length, 1, `one span, got ${spans.map((s) => s.operation).join(', ')}`);
+      const span = spans[0]!;
+      assert.equal(span.parent_span_id, null);
+      assert.equal(span.operation, operation);
+      if (status === 'aborted') assert.equal(span.metadata?.['http.aborted'], true);
+      else assert.equal(span.metadata?.['http.status_code'], status);
+      const started = events.filter((e) => e.type === 'workflow_started');
+      const ends = events.filter((e) => e.type === 'workflow_completed' || e.type === 'workflow_failed');
+      assert.deepEqual(started.map((e) => e.span_id), [span.span_id], 'opened once');
+      assert.deepEqual(ends.map((e) => e.span_id), [span.span_id], 'ended once');
+    }
+
+    async function fetchTrace(path: string, init?: RequestInit): Promise<string> {
+      const response = await fetch(`${app.url}${path}`, init);
+      await response.arrayBuffer();
+      return responseTraceIds(response).traceId;
+    }
+
+    it('a handler that answers', async () => {
+      assertOnce(await settled(() => fetchTrace('/orders/7')), 'GET /orders/:id', 200);
+    });
+
+    it('a handler that throws', async () => {
+      assertOnce(await settled(() => fetchTrace('/orders/broken')), 'GET /orders/:id', 500);
+    });
+
+    it('a guard that rejects', async () => {
+      assertOnce(await settled(() => fetchTrace('/deny/7')), 'GET /deny/:id', 403);
+    });
+
+    it('an unknown route', async () => {
+      assertOnce(await settled(() => fetchTrace('/nowhere/7')), 'GET (unmatched)', 404);
+    });
+
+    it('a body the parser refuses', async () => {
+      const traced = await settled(() => fetchTrace('/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"broken": ' }));
+      // Express parses bodies before it routes; Fastify routes first.
+      assertOnce(traced, platform === 'express' ? 'POST (unmatched)' : 'POST /orders', 400);
+    });
+
+    it('a client that leaves before the answer', async () => {
+      gate.reset();
+      const traced = await settled(async () => {
+        const request = http.get(`${app.url}/slow/7`);
+        request.on('error', () => {});
+        await gate.reached;
+        request.destroy();
+        return undefined;
+      }, 'GET /slow/:id');
+      // The handler finishes after the span ended: that must not end it (or open another) again.
+      gate.release();
+      await gate.done;
+      await new Promise((resolve) => setImmediate(resolve));
+      await client.flush();
+      const again = { spans: ingest.spans().filter((s) => s.trace_id === traced.spans[0]!.trace_id), events: ingest.events().filter((e) => e.trace_id === traced.spans[0]!.trace_id) };
+      assertOnce(again, 'GET /slow/:id', 'aborted');
+    });
+  });
+}
