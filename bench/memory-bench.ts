@@ -1,5 +1,5 @@
 /** RSS over 1 000 000 spans with the ingest down, in a fresh process. */
-import { closedLoopbackDomain } from '../test/support/closed-loopback';
+import { refusingLoopback } from '../test/support/closed-loopback';
 import { resultOfChild } from './child-result';
 
 export interface MemoryResult {
@@ -12,5 +12,10 @@ export interface MemoryResult {
 }
 
 export async function runMemoryBench(apiKey: string): Promise<MemoryResult> {
-  return resultOfChild<MemoryResult>('memory-bench-child.js', { TERACRON_API_KEY: apiKey, TERACRON_DOMAIN: await closedLoopbackDomain() }, ['--expose-gc']);
+  const unreachable = await refusingLoopback();
+  try {
+    return await resultOfChild<MemoryResult>('memory-bench-child.js', { TERACRON_API_KEY: apiKey, TERACRON_DOMAIN: unreachable.domain }, ['--expose-gc']);
+  } finally {
+    await unreachable.close();
+  }
 }

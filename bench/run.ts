@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeApiKey } from '../lib/core/config/api-key';
 import { IngestServer } from '../lib/ingest/ingest-server';
-import { closedLoopbackDomain } from '../test/support/closed-loopback';
+import { refusingLoopback } from '../test/support/closed-loopback';
 import { runExportBench } from './export-bench';
 import { runHttpBench } from './http-bench';
 import { runMemoryBench } from './memory-bench';
@@ -34,7 +34,9 @@ async function main(): Promise<void> {
 
   log('per-span benchmark…');
   const ingest = await IngestServer.start({ projects: [{ slug: SLUG, privateKey: keys.privateKeyPem }], rateLimits: false, maxRecords: 0 });
-  const spans = await runSpanBench(ingest.domain, await closedLoopbackDomain(), apiKey);
+  const unreachable = await refusingLoopback();
+  const spans = await runSpanBench(ingest.domain, unreachable.domain, apiKey);
+  await unreachable.close();
   await ingest.close();
 
   log('export benchmark…');

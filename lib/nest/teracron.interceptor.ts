@@ -39,7 +39,7 @@ export class TeracronInterceptor implements NestInterceptor {
   private trace(context: ExecutionContext, next: CallHandler): Observable<unknown> | undefined {
     switch (context.getType<string>()) {
       case 'http': {
-        const request: unknown = context.switchToHttp().getRequest();
+        const request = context.switchToHttp().getRequest<object>();
         const span = this.httpSpans.routeMatched(request, routeTemplateOf(request));
         if (span === undefined) return undefined;
         return handleInSpan(span, next, { error: (error) => this.httpSpans.handlerFailed(request, error) });

@@ -25,7 +25,7 @@ export const MISSING_API_KEY_WARNING =
 const MAX_SHUTDOWN_FLUSH_MS = 5_000;
 
 interface FastifyLike {
-  addHook(name: 'onRequest', hook: (request: unknown, reply: unknown, done: () => void) => void): unknown;
+  addHook(name: 'onRequest', hook: (request: object, reply: unknown, done: () => void) => void): unknown;
 }
 
 @Injectable()

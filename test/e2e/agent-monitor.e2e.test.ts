@@ -30,11 +30,11 @@ describe('teracron-agent monitoring a process by pid', () => {
   it('ships the target’s rss and CPU, and exits 0 after a final flush when the target exits', async () => {
     ingest.clear();
     const target = startTarget();
-    const agent = startAgent(['--pid', String(target.pid)], { TERACRON_API_KEY: testApiKey(), TERACRON_DOMAIN: ingest.domain, TERACRON_INTERVAL: '5' });
+    // One sample per flush, so the first one (after one interval: 5 s, the minimum) shows at the ingest.
+    const agent = startAgent(['--pid', String(target.pid)], { TERACRON_API_KEY: testApiKey(), TERACRON_DOMAIN: ingest.domain, TERACRON_INTERVAL: '5', TERACRON_MAX_BUFFER: '1' });
     try {
       await agent.waitForLine(/monitoring pid/);
-      // The first sample is taken after one interval (5 s, the minimum); then the target leaves.
-      await new Promise((resolve) => setTimeout(resolve, 5_600));
+      await ingest.waitFor((s) => s.metrics().length >= 1, 15_000);
       target.send('stop');
       await once(target, 'exit');
       assert.equal(await agent.exited(15_000), 0, agent.stderr());
@@ -56,8 +56,8 @@ describe('teracron-agent monitoring a process by pid', () => {
     const target = startTarget();
     const agent = startAgent(['--pid', String(target.pid)], { TERACRON_API_KEY: testApiKey(), TERACRON_DOMAIN: ingest.domain });
     try {
+      // The agent installs its signal handlers in the same tick as it prints this line.
       await agent.waitForLine(/monitoring pid/);
-      await new Promise((resolve) => setTimeout(resolve, 300));
       agent.child.kill('SIGTERM');
       assert.equal(await agent.exited(15_000), 0, agent.stderr());
       assert.match(agent.stdout(), /received SIGTERM; final flush done/);

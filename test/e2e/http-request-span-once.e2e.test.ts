@@ -73,6 +73,17 @@ class PathsController {
     return { received: typeof body };
   }
 
+  @Get('internal/:probe')
+  probe(@Param('probe') probe: string) {
+    return { probe };
+  }
+
+  @Get('internal/:probe/secret')
+  @UseGuards(DenyGuard)
+  secret(@Param('probe') probe: string) {
+    return { probe };
+  }
+
   @Get('slow/:id')
   async slow(@Param('id') id: string) {
     await gate.hold();
@@ -83,7 +94,7 @@ class PathsController {
 function appModule(domain: string) {
   @Module({
     // No timer flush: every test flushes when the request is over, so nothing arrives by chance.
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceEmitEvents: true, traceFlushIntervalSeconds: 300 })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceEmitEvents: true, traceFlushIntervalSeconds: 300, exclude: ['/internal/:probe', '/internal/:probe/secret'] })],
     controllers: [PathsController],
     providers: [DenyGuard],
   })
@@ -166,6 +177,23 @@ for (const platform of PLATFORMS) {
       // Express parses bodies before it routes; Fastify routes first.
       assertOnce(traced, platform === 'express' ? 'POST (unmatched)' : 'POST /orders', 400);
     });
+
+    for (const [name, path] of [
+      ['a handler', '/internal/ready'],
+      ['a guard', '/internal/ready/secret'],
+    ] as const) {
+      it(`a request excluded by its route template, answered by ${name}: no span at all`, async () => {
+        const before = client.stats().spans.enqueued;
+        const response = await fetch(`${app.url}${path}`);
+        await response.arrayBuffer();
+        const { traceId } = responseTraceIds(response);
+        // A traced request after it: its span ends after the excluded one would have.
+        await settled(() => fetchTrace('/orders/8'));
+        assert.equal(client.stats().spans.enqueued, before + 1, 'only the traced request ended a span');
+        assert.deepEqual(ingest.spans().filter((s) => s.trace_id === traceId), []);
+        assert.deepEqual(ingest.events().filter((e) => e.trace_id === traceId && e.type !== 'workflow_started'), [], 'nothing ended');
+      });
+    }
 
     it('a client that leaves before the answer', async () => {
       gate.reset();

@@ -5,11 +5,11 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { ClientProxyFactory, EventPattern, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
+import { TeracronClient } from '../../lib/core/client';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { TeracronModule } from '../../lib/nest/teracron.module';
 import { Trace } from '../../lib/tracing/trace.decorator';
@@ -56,14 +56,6 @@ function hybridModule(domain: string) {
   return HybridModule;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 for (const inheritAppConfig of [false, true]) {
   describe(`a hybrid app (connectMicroservice, inheritAppConfig: ${inheritAppConfig})`, () => {
     let ingest: IngestServer;
@@ -72,11 +64,12 @@ for (const inheritAppConfig of [false, true]) {
 
     before(async () => {
       ingest = await startTestIngest();
-      const port = await freePort();
+      let port = 0;
       app = await startNestApp(hybridModule(ingest.domain), 'express', {
         configure: async (nest) => {
-          nest.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port } }, { inheritAppConfig });
+          const microservice = nest.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 } }, { inheritAppConfig });
           await nest.startAllMicroservices();
+          port = (microservice.unwrap<Server>().address() as AddressInfo).port;
         },
       });
       client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
@@ -93,7 +86,8 @@ for (const inheritAppConfig of [false, true]) {
       for (const sku of ['a', 'bb', 'ccc']) assert.equal(await firstValueFrom(client.send<number>({ cmd: 'quote' }, sku)), sku.length * 10);
       await firstValueFrom(client.emit('sku.viewed', 'a'), { defaultValue: undefined });
       await ingest.waitFor((s) => s.spans().filter((x) => x.operation === 'Pricing.quote').length === 3 && s.spans().some((x) => x.operation === 'sku.viewed'), 10_000);
-      await new Promise((resolve) => setTimeout(resolve, 1_300));
+      // Each message's span ended before its answer was sent: a second one would go out with this flush.
+      await app.app.get(TeracronClient).flush();
       const messages = ingest.spans().filter((s) => s.operation === '{"cmd":"quote"}');
       assert.equal(messages.length, 3, 'one span per message, never two');
       assert.ok(messages.every((m) => m.parent_span_id === null && m.workflow === 'rpc'));

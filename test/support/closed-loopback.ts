@@ -1,10 +1,46 @@
-/** A loopback address where nothing listens: a client sending there fails fast, queues to its bound and drops. */
+/**
+ * A loopback port we hold for the whole test, where no ingest answers: every connection is reset
+ * as it arrives, so a client sending there fails fast, queues to its bound and drops. Holding the
+ * port (rather than picking one and closing it) means nothing else can take it meanwhile. `forwardTo`
+ * turns it into a plain TCP relay to a real ingest: the same address going down, then coming back.
+ */
 import net from 'node:net';
 
-export async function closedLoopbackDomain(): Promise<string> {
-  const server = net.createServer();
+export interface RefusingLoopback {
+  /** What a client puts in TERACRON_DOMAIN. */
+  domain: string;
+  /** From now on, connections are relayed to 127.0.0.1:`port` instead of reset. */
+  forwardTo(port: number): void;
+  close(): Promise<void>;
+}
+
+export async function refusingLoopback(): Promise<RefusingLoopback> {
+  let target: number | undefined;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    if (target === undefined) {
+      socket.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect(target, '127.0.0.1');
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.on('error', () => socket.destroy());
+    socket.on('close', () => upstream.destroy());
+    socket.pipe(upstream).pipe(socket);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `127.0.0.1:${port}`;
+  return {
+    domain: `127.0.0.1:${port}`,
+    forwardTo: (upstreamPort) => (target = upstreamPort),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
