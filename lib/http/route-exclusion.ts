@@ -25,15 +25,6 @@ export class RouteExclusion {
     );
   }
 
-  get empty(): boolean {
-    return this.rules.length === 0;
-  }
-
-  /** By the route template when the platform matched one, else (or also) by the request's path. */
-  isExcluded(method: string, template: string | undefined, path: string): boolean {
-    return (template !== undefined && this.isRouteExcluded(method, template)) || this.isPathExcluded(method, path);
-  }
-
   /** By the path a request arrived with (before any route is known). */
   isPathExcluded(method: string, path: string): boolean {
     return this.rules.length !== 0 && this.matches(method, path);

@@ -7,7 +7,7 @@
 import type { ExecutionContext } from '@nestjs/common';
 
 /** Metadata keys written by @nestjs/microservices and @nestjs/websockets (read, never imported: both are optional). */
-const PATTERN_METADATA = 'microservices:pattern';
+export const PATTERN_METADATA = 'microservices:pattern';
 const MESSAGE_METADATA = 'message';
 
 /** The server refuses an operation over 256 characters (PROTOCOL.md §6). */

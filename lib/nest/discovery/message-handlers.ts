@@ -8,14 +8,11 @@
  */
 import { ownerOfCall } from '../../core/client-registry';
 import { runMessageHandler } from '../message-spans';
-import { patternName } from '../message-operation';
+import { PATTERN_METADATA, patternName } from '../message-operation';
 import type { DecoratedMethod } from './decorated-methods';
 import { wrapPrototypeMethod } from './method-wrapping';
 
 export const MESSAGE_HANDLER_KIND = 'message-handler';
-
-/** PATTERN_METADATA of @nestjs/microservices (read, never imported: the package is optional). */
-const PATTERN_METADATA = 'microservices:pattern';
 
 function patternsOf(method: Function): unknown[] | undefined {
   const patterns = typeof Reflect.getMetadata === 'function' ? (Reflect.getMetadata(PATTERN_METADATA, method) as unknown) : undefined;
