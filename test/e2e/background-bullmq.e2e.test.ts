@@ -211,6 +211,8 @@ describe('BullMQ jobs continue the trace that enqueued them', () => {
 
     await ingest.waitFor(() => spansOf(traceId!).some((s) => s.operation === 'Receipts.issue'), WAIT_MS);
     await ingest.waitFor(() => spansOf(traceId!).some((s) => s.operation === 'POST /orders/:where/:orderId'), WAIT_MS);
+    // The job's span ends after the processor (and its @Trace call) returned, maybe in a later flush.
+    await ingest.waitFor(() => spansOf(traceId!).some((s) => s.operation === `${queue}.charge`), WAIT_MS);
     const spans = spansOf(traceId!);
     const request = spans.find((s) => s.operation === 'POST /orders/:where/:orderId')!;
     const enqueuing = spans.find((s) => s.span_id === enqueuingSpanId)!;
