@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Controller, Injectable, Module, Param, Post } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type { SpanRecord } from '../../lib/core/types';
-import { TeracronScrubber } from '../../lib/nest/teracron.constants';
+import { InjectTeracronScrubber, TeracronScrubber } from '../../lib/nest/teracron.constants';
 import type { TeracronOptionsFactory } from '../../lib/nest/teracron.module-definition';
 import { TeracronModule } from '../../lib/nest/teracron.module';
 import type { TeracronModuleOptions } from '../../lib/nest/teracron-module-options';
@@ -57,6 +57,12 @@ class PaymentsController {
   }
 }
 
+/** Reads back what was provided as TeracronScrubber, the way a test of the user's own would. */
+@Injectable()
+class ScrubberProbe {
+  constructor(@InjectTeracronScrubber() readonly scrubber: TeracronScrubber) {}
+}
+
 /** Removes `customer`: it must not run, because TeracronScrubber is provided. */
 const optionScrubber = (data: Record<string, unknown>): Record<string, unknown> => {
   const { customer: _dropped, ...rest } = data;
@@ -78,7 +84,7 @@ function factoryModule(domain: string): new () => unknown {
       }),
     ],
     controllers: [PaymentsController],
-    providers: [PaymentsService, RedactionPolicy, { provide: TeracronScrubber, useClass: CardScrubber }],
+    providers: [PaymentsService, RedactionPolicy, ScrubberProbe, { provide: TeracronScrubber, useClass: CardScrubber }],
   })
   class FactoryConfiguredModule {}
   return FactoryConfiguredModule;
@@ -134,6 +140,7 @@ for (const platform of PLATFORMS) {
       assert.equal(charge.parent_span_id, root.span_id, "the injected tracer's span nests under the request");
       assert.deepEqual(charge.metadata, { customer: 'c-17', order_id: 'o-1' }, 'the provider removed card_number; the option scrubber did not run');
       assert.ok(!JSON.stringify(ingest.spans()).includes(CARD_NUMBER), 'the card number reached the ingest nowhere');
+      assert.ok(running.app.get(ScrubberProbe).scrubber instanceof CardScrubber, 'InjectTeracronScrubber() injects the provided scrubber');
     });
 
     it('takes its options from a useClass options factory', async () => {
