@@ -77,14 +77,15 @@ export class HttpRequestSpans {
 
   /**
    * The platform matched `template` for `request` (Node's request, or a framework's request that
-   * holds it as `raw`). Returns the span the handler runs in, or undefined when the request is
-   * not recorded (not traced, excluded by its route, or not sampled).
+   * holds it as `raw`). Returns the span the handler runs in; null when the request's span is over
+   * (excluded by its route, or the client already left): its handler runs outside any trace;
+   * undefined when there is nothing to record (no span, or not sampled): the context stays as it is.
    */
-  routeMatched(request: unknown, template: string | undefined): SpanHandle | undefined {
+  routeMatched(request: unknown, template: string | undefined): SpanHandle | null | undefined {
     const state = stateOf(request);
-    if (state === undefined) return undefined;
+    if (state === undefined || !state.span.sampled) return undefined;
     if (!state.named && template !== undefined) this.name(state, template);
-    return state.span.sampled && !state.span.ended ? state.span : undefined;
+    return state.span.ended ? null : state.span;
   }
 
   /** The handler failed with `error`; the span fails with it if the response turns out to be a 5xx. */

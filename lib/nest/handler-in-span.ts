@@ -5,7 +5,7 @@
  */
 import type { CallHandler } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { currentTraceContext } from '../tracing/context';
+import { currentTraceContext, runOutsideTraceContext } from '../tracing/context';
 import type { SpanHandle } from '../tracing/span';
 import { runInSpan } from '../tracing/tracer';
 
@@ -36,5 +36,13 @@ export function handleInSpan(span: SpanHandle, next: CallHandler, outcome: Handl
       subscription.unsubscribe();
       outcome.unsubscribe?.();
     };
+  });
+}
+
+/** The handler of a request whose span is over (excluded by its route): subscribed outside any trace. */
+export function handleOutsideTrace(next: CallHandler): Observable<unknown> {
+  return new Observable<unknown>((subscriber) => {
+    const subscription = runOutsideTraceContext(() => next.handle().subscribe(subscriber));
+    return () => subscription.unsubscribe();
   });
 }

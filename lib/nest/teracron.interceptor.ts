@@ -10,7 +10,7 @@ import type { Observable } from 'rxjs';
 import { TeracronClient } from '../core/client';
 import type { HttpRequestSpans } from '../http/http-request-spans';
 import { routeTemplateOf } from '../http/route-template';
-import { handleInSpan } from './handler-in-span';
+import { handleInSpan, handleOutsideTrace } from './handler-in-span';
 import { rpcOperation, wsOperation } from './message-operation';
 import { traceMessage } from './message-spans';
 import { rpcTraceHeaderOf } from './rpc-trace-header';
@@ -42,6 +42,7 @@ export class TeracronInterceptor implements NestInterceptor {
         const request = context.switchToHttp().getRequest<object>();
         const span = this.httpSpans.routeMatched(request, routeTemplateOf(request));
         if (span === undefined) return undefined;
+        if (span === null) return handleOutsideTrace(next);
         return handleInSpan(span, next, { error: (error) => this.httpSpans.handlerFailed(request, error) });
       }
       case 'rpc':

@@ -28,6 +28,11 @@ export function leaveTraceContext(): void {
   if (storage.getStore() !== undefined) storage.enterWith(undefined as unknown as TraceContext);
 }
 
+/** Runs fn outside any trace (work of a request that turned out to be excluded). */
+export function runOutsideTraceContext<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** `Reflect.apply(fn, self, args)` inside the context, without allocating a closure per call. */
 export function applyInTraceContext<T>(context: TraceContext, fn: (...args: unknown[]) => T, self: unknown, args: ArrayLike<unknown>): T {
   return storage.run(context, Reflect.apply as (fn: (...a: unknown[]) => T, self: unknown, args: ArrayLike<unknown>) => T, fn, self, args);

@@ -13,6 +13,7 @@ import { TeracronClient } from '../../lib/core/client';
 import type { SpanRecord, WorkflowEventRecord } from '../../lib/core/types';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { TeracronModule } from '../../lib/nest/teracron.module';
+import { Trace } from '../../lib/tracing/trace.decorator';
 import { PLATFORMS, responseTraceIds, startNestApp, type RunningNestApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
@@ -54,8 +55,18 @@ class Gate {
 
 const gate = new Gate();
 
+@Injectable()
+class StatusProbe {
+  @Trace('probe')
+  check(probe: string): string {
+    return probe;
+  }
+}
+
 @Controller()
 class PathsController {
+  constructor(private readonly status: StatusProbe) {}
+
   @Get('orders/:id')
   find(@Param('id') id: string) {
     if (id === 'broken') throw new Error('order store unreachable');
@@ -75,7 +86,9 @@ class PathsController {
 
   @Get('internal/:probe')
   probe(@Param('probe') probe: string) {
-    return { probe };
+    // Its @Trace call starts a trace of its own, as in a request excluded by its path: it never hangs
+    // under the request's span, which is never sent.
+    return { probe: this.status.check(probe) };
   }
 
   @Get('internal/:probe/secret')
@@ -96,7 +109,7 @@ function appModule(domain: string) {
     // No timer flush: every test flushes when the request is over, so nothing arrives by chance.
     imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceEmitEvents: true, traceFlushIntervalSeconds: 300, exclude: ['/internal/:probe', '/internal/:probe/secret'] })],
     controllers: [PathsController],
-    providers: [DenyGuard],
+    providers: [DenyGuard, StatusProbe],
   })
   class OncePathsModule {}
   return OncePathsModule;
@@ -130,13 +143,13 @@ for (const platform of PLATFORMS) {
      * Runs `send` (one request), waits until a span has ended, flushes, and returns everything the
      * ingest received meanwhile, whatever its trace: a second span would be in another trace.
      */
-    async function settled(send: () => Promise<unknown>): Promise<{ spans: SpanRecord[]; events: WorkflowEventRecord[] }> {
+    async function settled(send: () => Promise<unknown>, spansExpected = 1): Promise<{ spans: SpanRecord[]; events: WorkflowEventRecord[] }> {
       await client.flush();
       const spansBefore = ingest.spans().length;
       const eventsBefore = ingest.events().length;
       const ended = client.stats().spans.enqueued;
       await send();
-      await until(() => client.stats().spans.enqueued > ended, 'the request span ended');
+      await until(() => client.stats().spans.enqueued >= ended + spansExpected, 'the request span ended');
       await client.flush();
       return { spans: ingest.spans().slice(spansBefore), events: ingest.events().slice(eventsBefore) };
     }
@@ -182,22 +195,24 @@ for (const platform of PLATFORMS) {
       assertOnce(traced, platform === 'express' ? 'POST (unmatched)' : 'POST /orders', 400);
     });
 
-    for (const [name, path] of [
-      ['a handler', '/internal/ready'],
-      ['a guard', '/internal/ready/secret'],
+    for (const [name, path, probes] of [
+      ['a handler', '/internal/ready', 1],
+      ['a guard', '/internal/ready/secret', 0],
     ] as const) {
-      it(`a request excluded by its route template, answered by ${name}: no span at all`, async () => {
-        const before = client.stats().spans.enqueued;
+      it(`a request excluded by its route template, answered by ${name}: no span of its own`, async () => {
         const window = await settled(async () => {
           const excluded = await fetch(`${app.url}${path}`);
           await excluded.arrayBuffer();
           // A traced request after it: its span ends after the excluded one would have.
           await fetchTrace('/orders/8');
-        });
-        assert.equal(client.stats().spans.enqueued, before + 1, 'only the traced request ended a span');
-        assert.deepEqual(window.spans.map((s) => s.operation), ['GET /orders/:id']);
-        const ends = window.events.filter((e) => e.type !== 'workflow_started');
-        assert.deepEqual(ends.map((e) => e.operation), ['GET /orders/:id'], 'nothing else ended');
+        }, 1 + probes);
+        const requestSpans = window.spans.filter((s) => s.workflow === 'http');
+        assert.deepEqual(requestSpans.map((s) => s.operation), ['GET /orders/:id']);
+        const probeSpans = window.spans.filter((s) => s.workflow === 'probe');
+        assert.equal(probeSpans.length, probes);
+        for (const probe of probeSpans) assert.equal(probe.parent_span_id, null, 'the probe is a root, not an orphan');
+        const ends = window.events.filter((e) => e.type !== 'workflow_started' && e.workflow === 'http');
+        assert.deepEqual(ends.map((e) => e.operation), ['GET /orders/:id'], 'no other request span ended');
       });
     }
 
