@@ -10,8 +10,10 @@ import { resolveConfig, type ResolvedConfig } from './config/resolve-config';
 import { eventBatchEncoder, metricsBatchEncoder, traceBatchEncoder } from './encoding/batch-encoders';
 import { INGEST_CONTRACT } from './ingest-contract';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './export/backoff';
+import { ExportHealth } from './export/export-health';
 import { ExportLane } from './export/export-lane';
 import type { KindStats } from './export/export-stats';
+import type { ExportKind } from './ingest-contract';
 import { TargetProcessGoneError, type MetricsCollector } from './metrics/metrics-collector';
 import { ProcessMetricsCollector } from './metrics/process-metrics-collector';
 import { RemoteProcessCollector } from './metrics/remote-process-collector';
@@ -19,6 +21,9 @@ import { SDK_VERSION } from './sdk-version';
 import type { TraceSink, TracingSettings } from './trace-sink';
 import { IngestTransport } from './transport/ingest-transport';
 import type { MetricsSnapshot, SpanRecord, WorkflowEventRecord } from './types';
+import { registerExitSpooler } from './spool/exit-spool';
+import { SpoolFolder } from './spool/spool-folder';
+import { SPOOL_MAX_BYTES } from './spool/spool-location';
 
 type Env = Record<string, string | undefined>;
 
@@ -35,6 +40,7 @@ export interface TeracronClientInternals {
   pacing?: boolean;
 }
 
+/** Per kind, `enqueued = sent + droppedTotal + inQueue + inFlight` at every moment. */
 export interface TeracronStats {
   metrics: KindStats;
   spans: KindStats;
@@ -56,6 +62,9 @@ export class TeracronClient implements TraceSink {
   readonly tracing: TracingSettings;
   private readonly lanes: Lanes | undefined;
   private readonly transport: IngestTransport | undefined;
+  private readonly spool: SpoolFolder | undefined;
+  private unregisterSpooler: (() => void) | undefined;
+  private firstMetricsFlushed = false;
   private readonly collector: MetricsCollector;
   private readonly collectMetrics: boolean;
   private state: 'idle' | 'running' | 'stopped' = 'idle';
@@ -86,7 +95,11 @@ export class TeracronClient implements TraceSink {
       timeoutMs: config.timeoutSeconds * 1000,
       logger: config.logger,
     });
-    const common = { pacing: internals.pacing ?? true, backoff: internals.backoff ?? DEFAULT_BACKOFF, logger: config.logger };
+    if (config.spoolDir !== null) {
+      this.spool = new SpoolFolder({ dir: config.spoolDir, slug: credentials.slug, mode: credentials.mode, origin: config.origin, maxBytes: SPOOL_MAX_BYTES });
+    }
+    const health = new ExportHealth(new URL(config.origin).host, config.logger);
+    const common = { pacing: internals.pacing ?? true, backoff: internals.backoff ?? DEFAULT_BACKOFF, logger: config.logger, health };
     const key = credentials.publicKey;
     this.lanes = {
       metrics: new ExportLane(
@@ -137,6 +150,10 @@ export class TeracronClient implements TraceSink {
       this.traceTimer.unref();
     }
     registerActiveClient(this);
+    if (this.spool) {
+      this.unregisterSpooler = registerExitSpooler(() => this.spoolOnExit());
+      void this.shipSpooled();
+    }
   }
 
   dropSpanIfFull(): boolean {
@@ -155,6 +172,12 @@ export class TeracronClient implements TraceSink {
     if (this.state !== 'running') return;
     const lane = this.lanes!.metrics;
     lane.enqueue(snapshot);
+    if (!this.firstMetricsFlushed) {
+      // The first sample leaves at once, so charts fill about intervalSeconds after start.
+      this.firstMetricsFlushed = true;
+      void lane.flush();
+      return;
+    }
     const oldest = lane.oldestTime();
     if (oldest !== undefined && Date.now() - oldest >= this.config.flushDeadlineSeconds * 1000) void lane.flush();
   }
@@ -190,7 +213,7 @@ export class TeracronClient implements TraceSink {
   }
 
   stats(): TeracronStats {
-    const empty = { enqueued: 0, sent: 0, retried: 0, dropped: {}, droppedTotal: 0, inQueue: 0, requests: 0 };
+    const empty = { enqueued: 0, sent: 0, retried: 0, dropped: {}, droppedTotal: 0, inQueue: 0, inFlight: 0, requests: 0 };
     if (!this.lanes) return { metrics: empty, spans: { ...empty }, events: { ...empty } };
     return { metrics: this.lanes.metrics.snapshot(), spans: this.lanes.spans.snapshot(), events: this.lanes.events.snapshot() };
   }
@@ -202,6 +225,8 @@ export class TeracronClient implements TraceSink {
     clearInterval(this.metricsTimer);
     clearInterval(this.traceTimer);
     if (!this.lanes) return;
+    // One deadline for all of it: the last sample, the final flush, and whatever is still on the wire.
+    const deadlineAt = Date.now() + Math.max(0, deadlineMs);
     try {
       if (wasRunning && this.collectMetrics && !this.targetGone) {
         try {
@@ -210,17 +235,64 @@ export class TeracronClient implements TraceSink {
           // The last sample is a courtesy; the flush matters more.
         }
       }
-      const deadlineAt = Date.now() + Math.max(0, deadlineMs);
       await Promise.all([this.lanes.metrics.stop(deadlineAt), this.lanes.spans.stop(deadlineAt), this.lanes.events.stop(deadlineAt)]);
       const stats = this.stats();
-      this.config.logger.debug(
-        `stopped: sent ${stats.metrics.sent} metrics, ${stats.spans.sent} spans, ${stats.events.sent} events; dropped ${stats.metrics.droppedTotal}/${stats.spans.droppedTotal}/${stats.events.droppedTotal}`,
-      );
+      this.config.logger.debug(`stopped: sent ${stats.metrics.sent} metrics, ${stats.spans.sent} spans, ${stats.events.sent} events`);
+      const dropLine = describeDrops(stats);
+      if (dropLine !== undefined) this.config.logger.warn(`stopped with data dropped: ${dropLine}`);
     } finally {
       this.collector.stop?.();
-      await this.transport!.close();
+      // Sockets still connecting, handshaking or trickling end here, not when the network decides.
+      this.transport!.destroy();
+      this.unregisterSpooler?.();
     }
   }
+
+  /** Runs while the process exits (synchronously): seals what is still queued into the spool. */
+  private spoolOnExit(): void {
+    if (!this.lanes || !this.spool) return;
+    const lanes: Array<[ExportKind, ExportLane<never>]> = [
+      ['metrics', this.lanes.metrics as ExportLane<never>],
+      ['traces', this.lanes.spans as ExportLane<never>],
+      ['events', this.lanes.events as ExportLane<never>],
+    ];
+    let written = 0;
+    let lost = 0;
+    for (const [kind, lane] of lanes) {
+      const result = this.spool.writeSync(kind, lane.sealForExit());
+      written += result.written;
+      lost += result.lost;
+    }
+    if (written > 0) this.config.logger.debug(`exiting: spooled ${written} item(s) for the next start`);
+    if (lost > 0) this.config.logger.warn(`exiting: ${lost} queued item(s) lost, the spool folder ${this.spool.settings.dir} is full or not writable`);
+  }
+
+  /** Ships what a previous process spooled, then it is gone from disk. */
+  private async shipSpooled(): Promise<void> {
+    const taken = await this.spool!.takeAll();
+    const lanes = this.lanes!;
+    for (const [kind, batches] of taken) {
+      if (this.state !== 'running') {
+        this.spool!.writeSync(kind, batches);
+        continue;
+      }
+      const lane = kind === 'metrics' ? lanes.metrics : kind === 'traces' ? lanes.spans : lanes.events;
+      lane.enqueueSealed(batches);
+      this.config.logger.debug(`${kind}: shipping ${batches.reduce((sum, batch) => sum + batch.count, 0)} item(s) spooled by an earlier run`);
+      void lane.flush();
+    }
+  }
+}
+
+/** `spans 12 (shutdown 10, queue_full 2), metrics 1 (stale 1)`, or undefined when nothing was dropped. */
+function describeDrops(stats: TeracronStats): string | undefined {
+  const parts: string[] = [];
+  for (const [name, kind] of Object.entries(stats) as Array<[string, KindStats]>) {
+    if (kind.droppedTotal === 0) continue;
+    const causes = Object.entries(kind.dropped).map(([cause, count]) => `${cause} ${count}`);
+    parts.push(`${name} ${kind.droppedTotal} (${causes.join(', ')})`);
+  }
+  return parts.length === 0 ? undefined : parts.join(', ');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

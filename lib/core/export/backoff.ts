@@ -10,3 +10,13 @@ export function backoffDelayMs(attempt: number, settings: BackoffSettings, rando
   const ceiling = Math.min(settings.maxMs, settings.baseMs * 2 ** Math.min(attempt, 30));
   return Math.max(settings.baseMs / 2, Math.round(ceiling * random()));
 }
+
+/**
+ * The wait before retry number `attempt`: the backoff, or the server's Retry-After when longer.
+ * A Retry-After of 0, negative or in the past never shortens the backoff, so no answer can make
+ * a lane spin (at least baseMs / 2, 500 ms by default).
+ */
+export function retryWaitMs(attempt: number, retryAfterMs: number | undefined, settings: BackoffSettings, random: () => number = Math.random): number {
+  const backoff = backoffDelayMs(attempt, settings, random);
+  return retryAfterMs === undefined || !(retryAfterMs > backoff) ? backoff : retryAfterMs;
+}

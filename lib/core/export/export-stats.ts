@@ -1,5 +1,16 @@
-/** What happened to the items of one kind: the numbers `client.stats()` reports. */
-export type DropCause = 'queue_full' | 'stale' | 'too_large' | 'shutdown' | 'encode_failed' | `rejected_${number}`;
+/**
+ * What happened to the items of one kind: the numbers `client.stats()` reports. At every moment
+ * `enqueued = sent + droppedTotal + inQueue + inFlight`.
+ */
+export type DropCause =
+  | 'queue_full'
+  | 'stale'
+  | 'too_large'
+  | 'shutdown'
+  | 'encode_failed'
+  /** Refused one by one by the ingest (the `dropped` of its 202 body). */
+  | 'server_dropped'
+  | `rejected_${number}`;
 
 export interface KindStats {
   enqueued: number;
@@ -9,6 +20,8 @@ export interface KindStats {
   dropped: Partial<Record<DropCause, number>>;
   droppedTotal: number;
   inQueue: number;
+  /** Items of the request on the wire now. */
+  inFlight: number;
   requests: number;
 }
 
@@ -17,6 +30,7 @@ export class StatsCounter {
   sent = 0;
   retried = 0;
   requests = 0;
+  inFlight = 0;
   droppedTotal = 0;
   private readonly dropped: Partial<Record<DropCause, number>> = {};
 
@@ -34,6 +48,7 @@ export class StatsCounter {
       dropped: { ...this.dropped },
       droppedTotal: this.droppedTotal,
       inQueue,
+      inFlight: this.inFlight,
       requests: this.requests,
     };
   }

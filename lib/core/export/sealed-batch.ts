@@ -1,0 +1,27 @@
+/**
+ * A batch already encrypted into its envelope, with what the lane and the spool need to know
+ * about it without opening it: how many items it holds and the time range they describe
+ * (the server refuses items older than its window, so a stale envelope is dropped unsent).
+ */
+import type { KeyObject } from 'node:crypto';
+import { encryptEnvelope } from '../crypto/envelope';
+import type { BatchEncoder, Queued } from '../encoding/batch-encoders';
+
+export interface SealedBatch {
+  envelope: Buffer;
+  count: number;
+  /** Wall-clock ms of the oldest and newest item. */
+  oldest: number;
+  newest: number;
+}
+
+export function sealBatch<T>(batch: readonly Queued<T>[], encoder: BatchEncoder<T>, publicKey: KeyObject, timeOf: (item: T) => number): SealedBatch {
+  let oldest = Infinity;
+  let newest = -Infinity;
+  for (const entry of batch) {
+    const time = timeOf(entry.item);
+    if (time < oldest) oldest = time;
+    if (time > newest) newest = time;
+  }
+  return { envelope: encryptEnvelope(encoder.encode(batch), publicKey), count: batch.length, oldest, newest };
+}
