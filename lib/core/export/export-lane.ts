@@ -143,8 +143,8 @@ export class ExportLane<T> {
     if (this.stopped) return;
     clearTimeout(this.retryTimer);
     if (this.scheduled) clearImmediate(this.scheduled);
+    // Not unref'd: a shutdown waits for its flush until the deadline, even when no socket holds the loop.
     const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadlineAt - Date.now()));
-    timer.unref();
     try {
       if (this.inFlight) await this.inFlight;
       this.stopped = true;
