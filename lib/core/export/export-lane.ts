@@ -50,7 +50,9 @@ export class ExportLane<T> {
   private retryTimer: NodeJS.Timeout | undefined;
   private waitUntil = 0;
   private attempt = 0;
+  /** Failed requests answered since stop() began, the one already on the wire included. */
   private finalFailures = 0;
+  private stopping = false;
   private abort = new AbortController();
   private stopped = false;
   private lastFullWarning = 0;
@@ -141,6 +143,7 @@ export class ExportLane<T> {
    */
   async stop(deadlineAt: number): Promise<void> {
     if (this.stopped) return;
+    this.stopping = true;
     clearTimeout(this.retryTimer);
     if (this.scheduled) clearImmediate(this.scheduled);
     // Not unref'd: a shutdown waits for its flush until the deadline, even when no socket holds the loop.
@@ -274,7 +277,7 @@ export class ExportLane<T> {
       return;
     }
     if (outcome.status !== 429) health?.failed(outcome.reason);
-    if (final) this.finalFailures++;
+    if (this.stopping) this.finalFailures++;
     this.stats.retried += count;
     this.stats.drop('queue_full', putBack());
     this.waitUntil = Date.now() + retryWaitMs(this.attempt++, outcome.retryAfterMs, this.settings.backoff);
