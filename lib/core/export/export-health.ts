@@ -5,10 +5,11 @@
  */
 import type { TeracronLogger } from '../logger';
 
-/** An outage is declared after this many failed requests in a row… */
-export const OUTAGE_AFTER_FAILURES = 3;
-/** …spanning at least this long since the first of them. */
-export const OUTAGE_AFTER_MS = 10_000;
+/**
+ * An outage is declared after this many failed requests in a row: with the default backoff
+ * (0.5–1 s, then doubling), from about 2 s to 15 s after the first failure. A blip is not one.
+ */
+export const OUTAGE_AFTER_FAILURES = 5;
 
 export class ExportHealth {
   private failures = 0;
@@ -30,7 +31,7 @@ export class ExportHealth {
   failed(reason: string): void {
     const now = this.now();
     if (this.failures++ === 0) this.firstFailureAt = now;
-    if (this.warned || this.failures < OUTAGE_AFTER_FAILURES || now - this.firstFailureAt < OUTAGE_AFTER_MS) return;
+    if (this.warned || this.failures < OUTAGE_AFTER_FAILURES) return;
     this.warned = true;
     this.logger.warn(
       `exports to ${this.domain} have been failing for ${seconds(now - this.firstFailureAt)} (${describeCause(reason)}); data is kept in bounded queues and retried, what does not fit is dropped and counted`,
