@@ -12,8 +12,7 @@ import { INGEST_CONTRACT } from './ingest-contract';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './export/backoff';
 import { ExportHealth } from './export/export-health';
 import { ExportLane } from './export/export-lane';
-import type { KindStats } from './export/export-stats';
-import type { ExportKind } from './ingest-contract';
+import { describeDrops, type KindStats } from './export/export-stats';
 import { TargetProcessGoneError, type MetricsCollector } from './metrics/metrics-collector';
 import { ProcessMetricsCollector } from './metrics/process-metrics-collector';
 import { RemoteProcessCollector } from './metrics/remote-process-collector';
@@ -21,7 +20,7 @@ import { SDK_VERSION } from './sdk-version';
 import type { TraceSink, TracingSettings } from './trace-sink';
 import { IngestTransport } from './transport/ingest-transport';
 import type { MetricsSnapshot, SpanRecord, WorkflowEventRecord } from './types';
-import { registerExitSpooler } from './spool/exit-spool';
+import { ClientSpool } from './spool/client-spool';
 import { SpoolFolder } from './spool/spool-folder';
 import { SPOOL_MAX_BYTES } from './spool/spool-location';
 
@@ -62,8 +61,7 @@ export class TeracronClient implements TraceSink {
   readonly tracing: TracingSettings;
   private readonly lanes: Lanes | undefined;
   private readonly transport: IngestTransport | undefined;
-  private readonly spool: SpoolFolder | undefined;
-  private unregisterSpooler: (() => void) | undefined;
+  private readonly spool: ClientSpool | undefined;
   private firstMetricsFlushed = false;
   private readonly collector: MetricsCollector;
   private readonly collectMetrics: boolean;
@@ -95,9 +93,6 @@ export class TeracronClient implements TraceSink {
       timeoutMs: config.timeoutSeconds * 1000,
       logger: config.logger,
     });
-    if (config.spoolDir !== null) {
-      this.spool = new SpoolFolder({ dir: config.spoolDir, slug: credentials.slug, mode: credentials.mode, origin: config.origin, maxBytes: SPOOL_MAX_BYTES });
-    }
     const health = new ExportHealth(new URL(config.origin).host, config.logger);
     const common = { pacing: internals.pacing ?? true, backoff: internals.backoff ?? DEFAULT_BACKOFF, logger: config.logger, health };
     const key = credentials.publicKey;
@@ -121,6 +116,11 @@ export class TeracronClient implements TraceSink {
         key,
       ),
     };
+    if (config.spoolDir !== null) {
+      const folder = new SpoolFolder({ dir: config.spoolDir, slug: credentials.slug, mode: credentials.mode, origin: config.origin, maxBytes: SPOOL_MAX_BYTES });
+      const lanes = this.lanes;
+      this.spool = new ClientSpool(folder, { metrics: lanes.metrics, traces: lanes.spans, events: lanes.events }, config.logger, () => this.state === 'running');
+    }
   }
 
   /** False without credentials: nothing is collected or sent. */
@@ -150,10 +150,7 @@ export class TeracronClient implements TraceSink {
       this.traceTimer.unref();
     }
     registerActiveClient(this);
-    if (this.spool) {
-      this.unregisterSpooler = registerExitSpooler(() => this.spoolOnExit());
-      void this.shipSpooled();
-    }
+    this.spool?.start();
   }
 
   dropSpanIfFull(): boolean {
@@ -238,61 +235,15 @@ export class TeracronClient implements TraceSink {
       await Promise.all([this.lanes.metrics.stop(deadlineAt), this.lanes.spans.stop(deadlineAt), this.lanes.events.stop(deadlineAt)]);
       const stats = this.stats();
       this.config.logger.debug(`stopped: sent ${stats.metrics.sent} metrics, ${stats.spans.sent} spans, ${stats.events.sent} events`);
-      const dropLine = describeDrops(stats);
+      const dropLine = describeDrops({ spans: stats.spans, events: stats.events, metrics: stats.metrics });
       if (dropLine !== undefined) this.config.logger.warn(`stopped with data dropped: ${dropLine}`);
     } finally {
       this.collector.stop?.();
       // Sockets still connecting, handshaking or trickling end here, not when the network decides.
       this.transport!.destroy();
-      this.unregisterSpooler?.();
+      this.spool?.stop();
     }
   }
-
-  /** Runs while the process exits (synchronously): seals what is still queued into the spool. */
-  private spoolOnExit(): void {
-    if (!this.lanes || !this.spool) return;
-    const lanes: Array<[ExportKind, ExportLane<never>]> = [
-      ['metrics', this.lanes.metrics as ExportLane<never>],
-      ['traces', this.lanes.spans as ExportLane<never>],
-      ['events', this.lanes.events as ExportLane<never>],
-    ];
-    let written = 0;
-    let lost = 0;
-    for (const [kind, lane] of lanes) {
-      const result = this.spool.writeSync(kind, lane.sealForExit());
-      written += result.written;
-      lost += result.lost;
-    }
-    if (written > 0) this.config.logger.debug(`exiting: spooled ${written} item(s) for the next start`);
-    if (lost > 0) this.config.logger.warn(`exiting: ${lost} queued item(s) lost, the spool folder ${this.spool.settings.dir} is full or not writable`);
-  }
-
-  /** Ships what a previous process spooled, then it is gone from disk. */
-  private async shipSpooled(): Promise<void> {
-    const taken = await this.spool!.takeAll();
-    const lanes = this.lanes!;
-    for (const [kind, batches] of taken) {
-      if (this.state !== 'running') {
-        this.spool!.writeSync(kind, batches);
-        continue;
-      }
-      const lane = kind === 'metrics' ? lanes.metrics : kind === 'traces' ? lanes.spans : lanes.events;
-      lane.enqueueSealed(batches);
-      this.config.logger.debug(`${kind}: shipping ${batches.reduce((sum, batch) => sum + batch.count, 0)} item(s) spooled by an earlier run`);
-      void lane.flush();
-    }
-  }
-}
-
-/** `spans 12 (shutdown 10, queue_full 2), metrics 1 (stale 1)`, or undefined when nothing was dropped. */
-function describeDrops(stats: TeracronStats): string | undefined {
-  const parts: string[] = [];
-  for (const [name, kind] of Object.entries(stats) as Array<[string, KindStats]>) {
-    if (kind.droppedTotal === 0) continue;
-    const causes = Object.entries(kind.dropped).map(([cause, count]) => `${cause} ${count}`);
-    parts.push(`${name} ${kind.droppedTotal} (${causes.join(', ')})`);
-  }
-  return parts.length === 0 ? undefined : parts.join(', ');
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -13,14 +13,14 @@ import { retryWaitMs, type BackoffSettings } from './backoff';
 import { BoundedQueue } from './bounded-queue';
 import type { ExportHealth } from './export-health';
 import { StatsCounter, type KindStats } from './export-stats';
-import { sealBatch, type SealedBatch } from './sealed-batch';
+import { QueueFullWarning } from './queue-full-warning';
+import { sealBatch, SealedBacklog, type SealedBatch } from './sealed-batch';
 import { TokenBucket } from './token-bucket';
 
 /** The server refuses items older than 10 minutes; leave a margin for the trip. */
 export const STALE_AFTER_MS = 9 * 60_000;
 /** The final drain at shutdown gives up after this many failed requests (it never spins). */
 export const MAX_FINAL_FAILURES = 3;
-const QUEUE_FULL_WARNING_EVERY_MS = 60_000;
 
 export interface ExportLaneSettings<T> {
   kind: ExportKind;
@@ -41,8 +41,8 @@ export class ExportLane<T> {
   private readonly queue: BoundedQueue<Queued<T>>;
   private readonly bucket: TokenBucket;
   /** Spooled by an earlier process: sent before the queue. */
-  private readonly sealed: SealedBatch[] = [];
-  private sealedItems = 0;
+  private readonly sealed = new SealedBacklog();
+  private readonly fullWarning: QueueFullWarning;
   /** The request on the wire, kept so an exit can still spool it. */
   private outgoing: SealedBatch | undefined;
   private inFlight: Promise<void> | undefined;
@@ -55,8 +55,6 @@ export class ExportLane<T> {
   private stopping = false;
   private abort = new AbortController();
   private stopped = false;
-  private lastFullWarning = 0;
-  private fullSinceWarning = 0;
 
   constructor(
     private readonly settings: ExportLaneSettings<T>,
@@ -66,10 +64,11 @@ export class ExportLane<T> {
   ) {
     this.queue = new BoundedQueue(settings.capacity);
     this.bucket = new TokenBucket(settings.requestsPerMinute);
+    this.fullWarning = new QueueFullWarning(settings.kind, settings.capacity, settings.logger);
   }
 
   get size(): number {
-    return this.queue.size + this.sealedItems;
+    return this.queue.size + this.sealed.items;
   }
 
   /** Time of the oldest waiting item, or undefined. */
@@ -108,7 +107,6 @@ export class ExportLane<T> {
         continue;
       }
       this.sealed.push(batch);
-      this.sealedItems += batch.count;
     }
   }
 
@@ -156,7 +154,7 @@ export class ExportLane<T> {
       clearTimeout(timer);
       this.stopped = true;
       this.abort.abort();
-      this.stats.drop('shutdown', this.queue.drain().length + this.takeSealed().reduce((sum, batch) => sum + batch.count, 0));
+      this.stats.drop('shutdown', this.queue.drain().length + this.sealed.takeAll().reduce((sum, batch) => sum + batch.count, 0));
     }
   }
 
@@ -168,7 +166,7 @@ export class ExportLane<T> {
     const out: SealedBatch[] = [];
     if (this.outgoing) out.push(this.outgoing);
     this.outgoing = undefined;
-    out.push(...this.takeSealed());
+    out.push(...this.sealed.takeAll());
     this.stopped = true;
     while (this.queue.size > 0) {
       const batch = this.takeBatch();
@@ -198,9 +196,13 @@ export class ExportLane<T> {
       }
       const sealed = this.sealed.shift();
       if (sealed !== undefined) {
-        this.sealedItems -= sealed.count;
         if (sealed.newest < Date.now() - STALE_AFTER_MS) this.stats.drop('stale', sealed.count);
-        else await this.send(sealed, final, () => this.putBackSealed(sealed));
+        else {
+          await this.send(sealed, final, () => {
+            this.sealed.unshift(sealed);
+            return 0;
+          });
+        }
         continue;
       }
       const batch = this.takeBatch();
@@ -284,18 +286,6 @@ export class ExportLane<T> {
     logger.debug(`${kind}: ${outcome.reason}; retrying ${count} item(s) in ${this.waitUntil - Date.now()} ms${final ? ' (shutting down)' : ''}`);
   }
 
-  private putBackSealed(batch: SealedBatch): number {
-    this.sealed.unshift(batch);
-    this.sealedItems += batch.count;
-    return 0;
-  }
-
-  private takeSealed(): SealedBatch[] {
-    const all = this.sealed.splice(0);
-    this.sealedItems = 0;
-    return all;
-  }
-
   private scheduleRetry(ms: number): void {
     if (this.retryTimer !== undefined || this.stopped) return;
     this.retryTimer = setTimeout(() => {
@@ -305,18 +295,9 @@ export class ExportLane<T> {
     this.retryTimer.unref();
   }
 
-  /** Counts one item refused by the full queue; warns now and then, never per item. */
   private dropQueueFull(): void {
     this.stats.drop('queue_full');
-    // A full queue under load drops on every span: read the clock on the first drop, then every 256th.
-    if ((this.fullSinceWarning++ & 255) !== 0) return;
-    const now = Date.now();
-    if (now - this.lastFullWarning < QUEUE_FULL_WARNING_EVERY_MS) return;
-    this.lastFullWarning = now;
-    this.settings.logger.warn(
-      `the ${this.settings.kind} queue is full (${this.settings.capacity} items): dropped ${this.fullSinceWarning} since the last warning; the ingest may be unreachable or too slow`,
-    );
-    this.fullSinceWarning = 0;
+    this.fullWarning.dropped();
   }
 }
 

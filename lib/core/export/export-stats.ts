@@ -53,3 +53,14 @@ export class StatsCounter {
     };
   }
 }
+
+/** `spans 12 (shutdown 10, queue_full 2), metrics 1 (stale 1)`, or undefined when nothing was dropped. */
+export function describeDrops(stats: Record<string, KindStats>): string | undefined {
+  const parts: string[] = [];
+  for (const [name, kind] of Object.entries(stats) as Array<[string, KindStats]>) {
+    if (kind.droppedTotal === 0) continue;
+    const causes = Object.entries(kind.dropped).map(([cause, count]) => `${cause} ${count}`);
+    parts.push(`${name} ${kind.droppedTotal} (${causes.join(', ')})`);
+  }
+  return parts.length === 0 ? undefined : parts.join(', ');
+}

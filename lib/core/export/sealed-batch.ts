@@ -25,3 +25,31 @@ export function sealBatch<T>(batch: readonly Queued<T>[], encoder: BatchEncoder<
   }
   return { envelope: encryptEnvelope(encoder.encode(batch), publicKey), count: batch.length, oldest, newest };
 }
+
+/** Sealed batches waiting in a lane, front first, with the number of items they hold. */
+export class SealedBacklog {
+  private readonly batches: SealedBatch[] = [];
+  items = 0;
+
+  push(batch: SealedBatch): void {
+    this.batches.push(batch);
+    this.items += batch.count;
+  }
+
+  /** Back to the front, for a retry. */
+  unshift(batch: SealedBatch): void {
+    this.batches.unshift(batch);
+    this.items += batch.count;
+  }
+
+  shift(): SealedBatch | undefined {
+    const batch = this.batches.shift();
+    if (batch !== undefined) this.items -= batch.count;
+    return batch;
+  }
+
+  takeAll(): SealedBatch[] {
+    this.items = 0;
+    return this.batches.splice(0);
+  }
+}
