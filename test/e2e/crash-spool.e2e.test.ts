@@ -1,7 +1,7 @@
 /**
  * A process that ends with spans still queued spools them, encrypted, into a 0700 folder of 0600
  * files, and the next start ships them all and deletes them: after `process.exit()`, an uncaught
- * exception, a SIGTERM nobody handles (the process still dies of it) and a SIGTERM the app handles.
+ * exception, a SIGTERM or SIGINT nobody handles (the process still dies of it) and a SIGTERM the app handles.
  * Children run the compiled fixture; the next start is a client in this process.
  */
 import { describe, it } from 'node:test';
@@ -25,14 +25,14 @@ interface Exit {
   stderr: string;
 }
 
-/** Runs the fixture; for the signal modes, sends SIGTERM once it says it is ready. */
-function runFixture(env: Record<string, string>, signalWhenReady: boolean): Promise<Exit> {
+/** Runs the fixture; for the signal modes, sends the signal once it says it is ready. */
+function runFixture(env: Record<string, string>, signalWhenReady?: NodeJS.Signals): Promise<Exit> {
   const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, TERACRON_SPOOL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
-    if (signalWhenReady && stdout.includes('ready\n')) child.kill('SIGTERM');
+    if (signalWhenReady && stdout.includes('ready\n')) child.kill(signalWhenReady);
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -48,20 +48,20 @@ function spoolFiles(dir: string): string[] {
   return readdirSync(dir).filter((name) => name.endsWith(SPOOL_FILE_SUFFIX));
 }
 
-const MODES: Array<{ mode: string; signal: boolean; check(exit: Exit): void }> = [
-  { mode: 'exit', signal: false, check: (exit) => assert.equal(exit.code, 0) },
+const MODES: Array<{ mode: string; signal?: NodeJS.Signals; check(exit: Exit): void }> = [
+  { mode: 'exit', check: (exit) => assert.equal(exit.code, 0) },
   {
     mode: 'throw',
-    signal: false,
     check: (exit) => {
       assert.equal(exit.code, 1);
       assert.match(exit.stderr, /the app crashed right after its spans/, 'the uncaught exception is still reported');
     },
   },
-  { mode: 'sigterm', signal: true, check: (exit) => assert.equal(exit.signal, 'SIGTERM', 'the process dies of the signal, as without us') },
+  { mode: 'sigterm', signal: 'SIGTERM', check: (exit) => assert.equal(exit.signal, 'SIGTERM', 'the process dies of the signal, as without us') },
+  { mode: 'sigint', signal: 'SIGINT', check: (exit) => assert.equal(exit.signal, 'SIGINT', 'the process dies of the signal, as without us') },
   {
     mode: 'sigterm-handled',
-    signal: true,
+    signal: 'SIGTERM',
     check: (exit) => {
       assert.equal(exit.code, 0);
       assert.match(exit.stdout, /handled/, "the app's own handler ran");
@@ -107,10 +107,10 @@ describe('crash spool', () => {
     const off = mkdtempSync(path.join(os.tmpdir(), 'teracron-tmpdir-'));
     try {
       const env = { CRASH_MODE: 'exit', TERACRON_API_KEY: testApiKey(), TERACRON_DOMAIN: ingest.domain };
-      assert.equal((await runFixture({ ...env, TMPDIR: tmp }, false)).code, 0);
+      assert.equal((await runFixture({ ...env, TMPDIR: tmp })).code, 0);
       assert.deepEqual(readdirSync(tmp), [`teracron-spool-${process.getuid?.() ?? 'user'}`]);
       assert.equal(spoolFiles(path.join(tmp, readdirSync(tmp)[0]!)).length, 3);
-      assert.equal((await runFixture({ ...env, TMPDIR: off, TERACRON_SPOOL: 'off' }, false)).code, 0);
+      assert.equal((await runFixture({ ...env, TMPDIR: off, TERACRON_SPOOL: 'off' })).code, 0);
       assert.deepEqual(readdirSync(off), []);
     } finally {
       await ingest.close();
