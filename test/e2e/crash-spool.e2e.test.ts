@@ -12,11 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { TeracronClient } from '../../lib/core/client';
 import { SPOOL_FILE_SUFFIX } from '../../lib/core/spool/spool-folder';
+import { PLATFORMS, responseTraceIds, spawnFixtureApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
 import { repoRoot } from '../support/vectors';
 
 const SCRIPT = path.join(repoRoot(), 'dist', 'test', 'fixtures', 'crash-spool-app.js');
+const NEST_APP = path.join(repoRoot(), 'dist', 'test', 'fixtures', 'shutdown-app.js');
 
 interface Exit {
   code: number | null;
@@ -118,4 +120,33 @@ describe('crash spool', () => {
       rmSync(off, { recursive: true, force: true });
     }
   });
+
+  for (const platform of PLATFORMS) {
+    it(`a Nest app on ${platform} without enableShutdownHooks(): SIGTERM still kills it, and its request's spans arrive after the next start`, async () => {
+      const ingest = await startTestIngest();
+      const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'teracron-crash-')), 'spool');
+      const next = new TeracronClient({ apiKey: testApiKey(), domain: ingest.domain, spool: dir, logger: { debug() {}, warn() {}, error() {} } }, {}, { collectMetrics: false });
+      const fixture = await spawnFixtureApp(NEST_APP, { PLATFORM: platform, SHUTDOWN_HOOKS: 'off', TERACRON_API_KEY: testApiKey(), TERACRON_DOMAIN: ingest.domain, TERACRON_SPOOL: dir });
+      try {
+        const response = await fetch(`${fixture.url}/orders/9`);
+        assert.equal(response.status, 200);
+        await response.arrayBuffer();
+        const { traceId } = responseTraceIds(response);
+        fixture.child.kill('SIGTERM');
+        const exit = await fixture.exited;
+        assert.equal(exit.signal, 'SIGTERM', fixture.output());
+        assert.equal(ingest.spans().length, 0);
+
+        next.start();
+        await ingest.waitFor(() => ingest.spans().filter((s) => s.trace_id === traceId).length === 2, 10_000);
+        const operations = ingest.spans().filter((s) => s.trace_id === traceId).map((s) => s.operation).sort();
+        assert.deepEqual(operations, ['GET /orders/:id', 'OrdersService.find']);
+      } finally {
+        fixture.kill();
+        await next.stop(1000);
+        await ingest.close();
+        rmSync(path.dirname(dir), { recursive: true, force: true });
+      }
+    });
+  }
 });
