@@ -62,6 +62,14 @@ const MODES: Array<{ mode: string; signal?: NodeJS.Signals; check(exit: Exit): v
   { mode: 'sigterm', signal: 'SIGTERM', check: (exit) => assert.equal(exit.signal, 'SIGTERM', 'the process dies of the signal, as without us') },
   { mode: 'sigint', signal: 'SIGINT', check: (exit) => assert.equal(exit.signal, 'SIGINT', 'the process dies of the signal, as without us') },
   {
+    mode: 'sigterm-signal-exit',
+    signal: 'SIGTERM',
+    check: (exit) => {
+      assert.equal(exit.signal, 'SIGTERM', 'neither listener defers to the other forever');
+      assert.match(exit.stdout, /signal-exit callbacks ran/);
+    },
+  },
+  {
     mode: 'sigterm-handled',
     signal: 'SIGTERM',
     check: (exit) => {

@@ -12,11 +12,11 @@ export function backoffDelayMs(attempt: number, settings: BackoffSettings, rando
 }
 
 /**
- * The wait before retry number `attempt`: the backoff, or the server's Retry-After when longer.
- * A Retry-After of 0, negative or in the past never shortens the backoff, so no answer can make
- * a lane spin (at least baseMs / 2, 500 ms by default).
+ * The wait before retry number `attempt`: the server's Retry-After when it gives a positive one,
+ * never less than the backoff's floor (baseMs / 2, 500 ms by default); otherwise the backoff. A
+ * Retry-After of 0, negative or in the past counts as none, so no answer can make a lane spin.
  */
 export function retryWaitMs(attempt: number, retryAfterMs: number | undefined, settings: BackoffSettings, random: () => number = Math.random): number {
-  const backoff = backoffDelayMs(attempt, settings, random);
-  return retryAfterMs === undefined || !(retryAfterMs > backoff) ? backoff : retryAfterMs;
+  if (retryAfterMs !== undefined && retryAfterMs > 0) return Math.max(retryAfterMs, settings.baseMs / 2);
+  return backoffDelayMs(attempt, settings, random);
 }

@@ -45,6 +45,17 @@ function uninstall(): void {
   for (const signal of SIGNALS) process.removeListener(signal, signalListeners[signal]);
 }
 
+/**
+ * signal-exit (loaded by many tools) follows the same rule as ours: it re-raises a signal only
+ * when its own listeners are all there are, and it counts them on `process.__signal_exit_emitter__`.
+ * Each deferring to the other would leave the signal ignored, so its listeners do not count as
+ * someone handling the signal: we spool and re-raise, and then it is alone and acts as it would.
+ */
+function signalExitListeners(): number {
+  const emitter = (process as { __signal_exit_emitter__?: { count?: unknown } }).__signal_exit_emitter__;
+  return typeof emitter?.count === 'number' ? emitter.count : 0;
+}
+
 function runSpoolers(): void {
   const all = [...spoolers];
   spoolers.clear();
@@ -59,7 +70,7 @@ function runSpoolers(): void {
 }
 
 function onSignal(signal: Signal): void {
-  if (process.listenerCount(signal) > 1) return;
+  if (process.listenerCount(signal) - 1 - signalExitListeners() > 0) return;
   runSpoolers();
   process.kill(process.pid, signal);
 }

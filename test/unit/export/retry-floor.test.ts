@@ -23,7 +23,13 @@ describe('retry waits', () => {
     assert.equal(retryWaitMs(0, parseRetryAfterMs(new Date(now + 30_000).toUTCString(), now), DEFAULT_BACKOFF, () => 1), 30_000);
   });
 
-  it('a Retry-After shorter than the backoff waits the backoff', () => {
-    assert.equal(retryWaitMs(3, parseRetryAfterMs('1', now), DEFAULT_BACKOFF, () => 1), 8_000);
+  it('a Retry-After of 0 or in the past counts as none: the exponential backoff applies', () => {
+    assert.equal(retryWaitMs(3, parseRetryAfterMs('0', now), DEFAULT_BACKOFF, () => 1), 8_000);
+    assert.equal(retryWaitMs(3, parseRetryAfterMs(new Date(now - 5_000).toUTCString(), now), DEFAULT_BACKOFF, () => 1), 8_000);
+  });
+
+  it('a positive Retry-After is what the server asked for, but never under the floor', () => {
+    assert.equal(retryWaitMs(3, parseRetryAfterMs('1', now), DEFAULT_BACKOFF, () => 1), 1_000);
+    assert.equal(retryWaitMs(0, parseRetryAfterMs('0.1', now), DEFAULT_BACKOFF, () => 1), floor);
   });
 });
