@@ -10,8 +10,9 @@ import { resolveConfig, type ResolvedConfig } from './config/resolve-config';
 import { eventBatchEncoder, metricsBatchEncoder, traceBatchEncoder } from './encoding/batch-encoders';
 import { INGEST_CONTRACT } from './ingest-contract';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './export/backoff';
+import { ExportHealth } from './export/export-health';
 import { ExportLane } from './export/export-lane';
-import type { KindStats } from './export/export-stats';
+import { describeDrops, type KindStats } from './export/export-stats';
 import { TargetProcessGoneError, type MetricsCollector } from './metrics/metrics-collector';
 import { ProcessMetricsCollector } from './metrics/process-metrics-collector';
 import { RemoteProcessCollector } from './metrics/remote-process-collector';
@@ -19,6 +20,9 @@ import { SDK_VERSION } from './sdk-version';
 import type { TraceSink, TracingSettings } from './trace-sink';
 import { IngestTransport } from './transport/ingest-transport';
 import type { MetricsSnapshot, SpanRecord, WorkflowEventRecord } from './types';
+import { ClientSpool } from './spool/client-spool';
+import { SpoolFolder } from './spool/spool-folder';
+import { SPOOL_MAX_BYTES } from './spool/spool-location';
 
 type Env = Record<string, string | undefined>;
 
@@ -43,6 +47,7 @@ export function createTeracronClient(options: TeracronOptions, internals: Teracr
   return new TeracronClient({ ...options, [INTERNALS]: internals } as TeracronOptions);
 }
 
+/** Per kind, `enqueued = sent + droppedTotal + inQueue + inFlight` at every moment. */
 export interface TeracronStats {
   metrics: KindStats;
   spans: KindStats;
@@ -64,6 +69,8 @@ export class TeracronClient implements TraceSink {
   readonly tracing: TracingSettings;
   private readonly lanes: Lanes | undefined;
   private readonly transport: IngestTransport | undefined;
+  private readonly spool: ClientSpool | undefined;
+  private firstMetricsFlushed = false;
   private readonly collector: MetricsCollector;
   private readonly collectMetrics: boolean;
   private state: 'idle' | 'running' | 'stopped' = 'idle';
@@ -95,7 +102,8 @@ export class TeracronClient implements TraceSink {
       timeoutMs: config.timeoutSeconds * 1000,
       logger: config.logger,
     });
-    const common = { pacing: internals.pacing ?? true, backoff: internals.backoff ?? DEFAULT_BACKOFF, logger: config.logger };
+    const health = new ExportHealth(new URL(config.origin).host, config.logger);
+    const common = { pacing: internals.pacing ?? true, backoff: internals.backoff ?? DEFAULT_BACKOFF, logger: config.logger, health };
     const key = credentials.publicKey;
     this.lanes = {
       metrics: new ExportLane(
@@ -117,6 +125,11 @@ export class TeracronClient implements TraceSink {
         key,
       ),
     };
+    if (config.spoolDir !== null) {
+      const folder = new SpoolFolder({ dir: config.spoolDir, slug: credentials.slug, mode: credentials.mode, origin: config.origin, maxBytes: SPOOL_MAX_BYTES });
+      const lanes = this.lanes;
+      this.spool = new ClientSpool(folder, { metrics: lanes.metrics, traces: lanes.spans, events: lanes.events }, config.logger, () => this.state === 'running');
+    }
   }
 
   /** False without credentials: nothing is collected or sent. */
@@ -146,6 +159,7 @@ export class TeracronClient implements TraceSink {
       this.traceTimer.unref();
     }
     registerRunningClient(this, config.origin);
+    this.spool?.start();
   }
 
   dropSpanIfFull(): boolean {
@@ -164,6 +178,12 @@ export class TeracronClient implements TraceSink {
     if (this.state !== 'running') return;
     const lane = this.lanes!.metrics;
     lane.enqueue(snapshot);
+    if (!this.firstMetricsFlushed) {
+      // The first sample leaves at once, so charts fill about intervalSeconds after start.
+      this.firstMetricsFlushed = true;
+      void lane.flush();
+      return;
+    }
     const oldest = lane.oldestTime();
     if (oldest !== undefined && Date.now() - oldest >= this.config.flushDeadlineSeconds * 1000) void lane.flush();
   }
@@ -199,7 +219,7 @@ export class TeracronClient implements TraceSink {
   }
 
   stats(): TeracronStats {
-    const empty = { enqueued: 0, sent: 0, retried: 0, dropped: {}, droppedTotal: 0, inQueue: 0, requests: 0 };
+    const empty = { enqueued: 0, sent: 0, retried: 0, dropped: {}, droppedTotal: 0, inQueue: 0, inFlight: 0, requests: 0 };
     if (!this.lanes) return { metrics: empty, spans: { ...empty }, events: { ...empty } };
     return { metrics: this.lanes.metrics.snapshot(), spans: this.lanes.spans.snapshot(), events: this.lanes.events.snapshot() };
   }
@@ -211,6 +231,8 @@ export class TeracronClient implements TraceSink {
     clearInterval(this.metricsTimer);
     clearInterval(this.traceTimer);
     if (!this.lanes) return;
+    // One deadline for all of it: the last sample, the final flush, and whatever is still on the wire.
+    const deadlineAt = Date.now() + Math.max(0, deadlineMs);
     try {
       if (wasRunning && this.collectMetrics && !this.targetGone) {
         try {
@@ -219,15 +241,16 @@ export class TeracronClient implements TraceSink {
           // The last sample is a courtesy; the flush matters more.
         }
       }
-      const deadlineAt = Date.now() + Math.max(0, deadlineMs);
       await Promise.all([this.lanes.metrics.stop(deadlineAt), this.lanes.spans.stop(deadlineAt), this.lanes.events.stop(deadlineAt)]);
       const stats = this.stats();
-      this.config.logger.debug(
-        `stopped: sent ${stats.metrics.sent} metrics, ${stats.spans.sent} spans, ${stats.events.sent} events; dropped ${stats.metrics.droppedTotal}/${stats.spans.droppedTotal}/${stats.events.droppedTotal}`,
-      );
+      this.config.logger.debug(`stopped: sent ${stats.metrics.sent} metrics, ${stats.spans.sent} spans, ${stats.events.sent} events`);
+      const dropLine = describeDrops({ spans: stats.spans, events: stats.events, metrics: stats.metrics });
+      if (dropLine !== undefined) this.config.logger.warn(`stopped with data dropped: ${dropLine}`);
     } finally {
       this.collector.stop?.();
-      await this.transport!.close();
+      // Sockets still connecting, handshaking or trickling end here, not when the network decides.
+      this.transport!.destroy();
+      this.spool?.stop();
       if (wasRunning) releaseExportOrigin(this.config.origin);
     }
   }

@@ -69,12 +69,20 @@ export function startMethodSpan(workflow: string, operation: string, context: Tr
   }
 }
 
-export function startSpan(workflow: string, options: StartSpanOptions = {}): SpanHandle {
+/** The workflow of `span('')`, `startSpan('   ')` or a non-string: the server drops a span without one. */
+export const FALLBACK_WORKFLOW = 'unnamed';
+
+function workflowName(workflow: unknown): string {
+  return typeof workflow === 'string' && workflow.trim() !== '' ? workflow : FALLBACK_WORKFLOW;
+}
+
+export function startSpan(requestedWorkflow: string, options: StartSpanOptions = {}): SpanHandle {
   try {
+    const workflow = workflowName(requestedWorkflow);
     const context = options.root ? undefined : currentTraceContext();
     const sink = options.sink ?? context?.sink ?? newestRunningClient();
     if (!isRecordingSink(sink)) return NOOP_SPAN;
-    const operation = options.operation || workflow;
+    const operation = typeof options.operation === 'string' && options.operation.trim() !== '' ? options.operation : workflow;
     const inbound = options.traceHeader ? parseTraceHeader(options.traceHeader) : null;
     let span: SpanHandle;
     if (inbound !== null) {

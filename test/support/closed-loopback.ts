@@ -44,3 +44,21 @@ export async function refusingLoopback(): Promise<RefusingLoopback> {
       }),
   };
 }
+
+export interface RefusedLoopback {
+  /** `[::1]:PORT`: connections are refused (nothing listens on the IPv6 loopback at that port). */
+  domain: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback address that refuses connections, without closing a port and hoping nobody takes it:
+ * we hold 127.0.0.1:PORT for the whole test, so nothing can bind the IPv4 wildcard there, and hand
+ * out the IPv6 loopback at the same port, where nothing listens.
+ */
+export async function refusedLoopback(): Promise<RefusedLoopback> {
+  const holder = net.createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address() as net.AddressInfo;
+  return { domain: `[::1]:${port}`, close: () => new Promise<void>((resolve) => holder.close(() => resolve())) };
+}

@@ -43,6 +43,11 @@ export interface TeracronOptions {
   traceEmitEvents?: boolean;
   /** Last look at metadata and captured params before they are buffered. */
   tracingScrubber?: TracingScrubber;
+  /**
+   * Crash spool: data still queued when the process exits is encrypted and kept here for the next
+   * start. true (default: `<os.tmpdir()>/teracron-spool-<uid>`), a folder path, or false. Env TERACRON_SPOOL.
+   */
+  spool?: boolean | string;
   /** Where the core logs; the Nest layer passes Nest's Logger. Default: console. */
   logger?: TeracronLogger;
 }

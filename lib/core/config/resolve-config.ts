@@ -8,6 +8,7 @@ import type { ProjectMode } from '../types';
 import { decodeApiKey, parseRsa4096PublicKey, SLUG_PATTERN } from './api-key';
 import { TeracronConfigError } from './config-error';
 import { resolveIngestOrigin } from './domain';
+import { resolveSpoolDir } from '../spool/spool-location';
 import { readBooleanOption, readNumberOption, readStringOption } from './option-parsers';
 import {
   BOOLEAN_OPTIONS,
@@ -32,6 +33,8 @@ export type ResolvedConfig = { [K in NumberOptionName]: number } & { [K in Boole
   origin: string;
   targetPid: number;
   tracingScrubber: TracingScrubber | undefined;
+  /** The crash spool's folder; null when the spool is off. */
+  spoolDir: string | null;
   logger: TeracronLogger;
 };
 
@@ -67,6 +70,7 @@ export function resolveConfig(options: TeracronOptions = {}, env: Env = process.
     origin,
     targetPid: resolveTargetPid(options.targetPid, env),
     tracingScrubber: scrubber ?? undefined,
+    spoolDir: resolveSpoolDir(options.spool, env),
     logger,
   };
 }

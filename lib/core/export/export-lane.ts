@@ -2,21 +2,25 @@
  * One kind's way out (metrics, traces or events): a bounded queue, at most one request in
  * flight, client-side pacing, retries with backoff and Retry-After as timers, stale items
  * dropped before they would break the server's time window, and counts of everything dropped.
- * Encoding and encryption happen here, in the flush, never on the caller's path.
+ * Encoding and encryption happen here, in the flush, never on the caller's path. Batches spooled
+ * by a previous process arrive already sealed and go first.
  */
 import type { KeyObject } from 'node:crypto';
-import { encryptEnvelope } from '../crypto/envelope';
 import { countFitting, type BatchEncoder, type Queued } from '../encoding/batch-encoders';
 import type { TeracronLogger } from '../logger';
 import type { ExportKind, IngestTransport } from '../transport/ingest-transport';
-import { backoffDelayMs, type BackoffSettings } from './backoff';
+import { retryWaitMs, type BackoffSettings } from './backoff';
 import { BoundedQueue } from './bounded-queue';
+import type { ExportHealth } from './export-health';
 import { StatsCounter, type KindStats } from './export-stats';
+import { QueueFullWarning } from './queue-full-warning';
+import { sealBatch, SealedBacklog, type SealedBatch } from './sealed-batch';
 import { TokenBucket } from './token-bucket';
 
 /** The server refuses items older than 10 minutes; leave a margin for the trip. */
 export const STALE_AFTER_MS = 9 * 60_000;
-const QUEUE_FULL_WARNING_EVERY_MS = 60_000;
+/** The final drain at shutdown gives up after this many failed requests (it never spins). */
+export const MAX_FINAL_FAILURES = 3;
 
 export interface ExportLaneSettings<T> {
   kind: ExportKind;
@@ -29,21 +33,28 @@ export interface ExportLaneSettings<T> {
   /** Wall-clock ms the item describes (started_at, timestamp). */
   timeOf(item: T): number;
   logger: TeracronLogger;
+  health?: ExportHealth;
 }
 
 export class ExportLane<T> {
   readonly stats = new StatsCounter();
   private readonly queue: BoundedQueue<Queued<T>>;
   private readonly bucket: TokenBucket;
+  /** Spooled by an earlier process: sent before the queue. */
+  private readonly sealed = new SealedBacklog();
+  private readonly fullWarning: QueueFullWarning;
+  /** The request on the wire, kept so an exit can still spool it. */
+  private outgoing: SealedBatch | undefined;
   private inFlight: Promise<void> | undefined;
   private scheduled: NodeJS.Immediate | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private waitUntil = 0;
   private attempt = 0;
+  /** Failed requests answered since stop() began, the one already on the wire included. */
+  private finalFailures = 0;
+  private stopping = false;
   private abort = new AbortController();
   private stopped = false;
-  private lastFullWarning = 0;
-  private fullSinceWarning = 0;
 
   constructor(
     private readonly settings: ExportLaneSettings<T>,
@@ -53,10 +64,11 @@ export class ExportLane<T> {
   ) {
     this.queue = new BoundedQueue(settings.capacity);
     this.bucket = new TokenBucket(settings.requestsPerMinute);
+    this.fullWarning = new QueueFullWarning(settings.kind, settings.capacity, settings.logger);
   }
 
   get size(): number {
-    return this.queue.size;
+    return this.queue.size + this.sealed.items;
   }
 
   /** Time of the oldest waiting item, or undefined. */
@@ -86,6 +98,18 @@ export class ExportLane<T> {
     }
   }
 
+  /** Batches a previous process spooled; counted as enqueued now. */
+  enqueueSealed(batches: readonly SealedBatch[]): void {
+    for (const batch of batches) {
+      this.stats.enqueued += batch.count;
+      if (this.stopped) {
+        this.stats.drop('shutdown', batch.count);
+        continue;
+      }
+      this.sealed.push(batch);
+    }
+  }
+
   /**
    * For a caller that can skip building an item it would only see dropped: when the queue is
    * full, counts the drop as enqueue() would and returns true.
@@ -98,26 +122,30 @@ export class ExportLane<T> {
   }
 
   snapshot(): KindStats {
-    return this.stats.snapshot(this.queue.size);
+    return this.stats.snapshot(this.size);
   }
 
   /** Sends what is queued now; resolves when the queue is empty or the lane waits for a retry. */
   flush(): Promise<void> {
     if (this.inFlight) return this.inFlight;
-    if (this.stopped || this.queue.size === 0) return Promise.resolve();
+    if (this.stopped || this.size === 0) return Promise.resolve();
     this.inFlight = this.drain(false).finally(() => {
       this.inFlight = undefined;
     });
     return this.inFlight;
   }
 
-  /** Final flush: ignores pacing, honours retry waits that end before the deadline, then gives up. */
+  /**
+   * Final flush: ignores pacing, honours retry waits that end before the deadline, gives up after
+   * MAX_FINAL_FAILURES failed requests, and at the deadline aborts what is in flight.
+   */
   async stop(deadlineAt: number): Promise<void> {
     if (this.stopped) return;
+    this.stopping = true;
     clearTimeout(this.retryTimer);
     if (this.scheduled) clearImmediate(this.scheduled);
+    // Not unref'd: a shutdown waits for its flush until the deadline, even when no socket holds the loop.
     const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadlineAt - Date.now()));
-    timer.unref();
     try {
       if (this.inFlight) await this.inFlight;
       this.stopped = true;
@@ -125,12 +153,36 @@ export class ExportLane<T> {
     } finally {
       clearTimeout(timer);
       this.stopped = true;
-      this.stats.drop('shutdown', this.queue.drain().length);
+      this.abort.abort();
+      this.stats.drop('shutdown', this.queue.drain().length + this.sealed.takeAll().reduce((sum, batch) => sum + batch.count, 0));
     }
   }
 
+  /**
+   * Everything this lane still holds, sealed into envelopes now, synchronously (the process is
+   * exiting): the request on the wire, spooled batches, then the queue in batches. Never throws.
+   */
+  sealForExit(): SealedBatch[] {
+    const out: SealedBatch[] = [];
+    if (this.outgoing) out.push(this.outgoing);
+    this.outgoing = undefined;
+    out.push(...this.sealed.takeAll());
+    this.stopped = true;
+    while (this.queue.size > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) continue;
+      try {
+        out.push(sealBatch(batch, this.encoder, this.publicKey, this.settings.timeOf));
+      } catch {
+        // One batch that does not encode must not cost the others.
+      }
+    }
+    return out;
+  }
+
   private async drain(final: boolean, deadlineAt = Infinity): Promise<void> {
-    while (this.queue.size > 0 && !this.abort.signal.aborted) {
+    while (this.size > 0 && !this.abort.signal.aborted) {
+      if (final && this.finalFailures >= MAX_FINAL_FAILURES) return;
       const wait = this.waitUntil - Date.now();
       if (wait > 0) {
         if (!final) return this.scheduleRetry(wait);
@@ -142,9 +194,27 @@ export class ExportLane<T> {
         const paced = this.bucket.take();
         if (paced > 0) return this.scheduleRetry(paced);
       }
+      const sealed = this.sealed.shift();
+      if (sealed !== undefined) {
+        if (sealed.newest < Date.now() - STALE_AFTER_MS) this.stats.drop('stale', sealed.count);
+        else {
+          await this.send(sealed, final, () => {
+            this.sealed.unshift(sealed);
+            return 0;
+          });
+        }
+        continue;
+      }
       const batch = this.takeBatch();
       if (batch.length === 0) continue;
-      await this.send(batch, final);
+      let envelope: SealedBatch;
+      try {
+        envelope = sealBatch(batch, this.encoder, this.publicKey, this.settings.timeOf);
+      } catch {
+        this.stats.drop('encode_failed', batch.length);
+        continue;
+      }
+      await this.send(envelope, final, () => this.queue.unshiftAll(batch));
     }
   }
 
@@ -181,35 +251,39 @@ export class ExportLane<T> {
     return batch;
   }
 
-  private async send(batch: Queued<T>[], final: boolean): Promise<void> {
-    let envelope: Buffer;
-    try {
-      envelope = encryptEnvelope(this.encoder.encode(batch), this.publicKey);
-    } catch {
-      this.stats.drop('encode_failed', batch.length);
-      return;
-    }
+  /** `putBack` returns the batch to the front for a retry and says how many items did not fit. */
+  private async send(batch: SealedBatch, final: boolean, putBack: () => number): Promise<void> {
+    const { kind, logger, health } = this.settings;
+    const count = batch.count;
     this.stats.requests++;
-    const outcome = await this.transport.send(this.settings.kind, envelope, this.abort.signal);
+    this.stats.inFlight = count;
+    this.outgoing = batch;
+    const outcome = await this.transport.send(kind, batch.envelope, this.abort.signal);
+    this.stats.inFlight = 0;
+    this.outgoing = undefined;
     if (outcome.kind === 'sent') {
-      this.stats.sent += batch.length;
+      const refused = Math.min(count, outcome.serverDropped);
+      this.stats.sent += count - refused;
+      this.stats.drop('server_dropped', refused);
       this.attempt = 0;
-      this.settings.logger.debug(`${this.settings.kind}: sent ${batch.length} item(s)`);
+      health?.succeeded();
+      logger.debug(`${kind}: sent ${count} item(s)${refused > 0 ? `; the ingest dropped ${refused} of them as invalid` : ''}`);
       return;
     }
     if (outcome.kind === 'drop') {
-      this.stats.drop(`rejected_${outcome.status}`, batch.length);
+      this.stats.drop(`rejected_${outcome.status}`, count);
       return;
     }
     if (this.abort.signal.aborted) {
-      this.stats.drop('shutdown', batch.length);
+      this.stats.drop('shutdown', count);
       return;
     }
-    this.stats.retried += batch.length;
-    this.stats.drop('queue_full', this.queue.unshiftAll(batch));
-    const backoff = backoffDelayMs(this.attempt++, this.settings.backoff);
-    this.waitUntil = Date.now() + Math.max(outcome.retryAfterMs ?? 0, outcome.retryAfterMs === undefined ? backoff : 0);
-    this.settings.logger.debug(`${this.settings.kind}: ${outcome.reason}; retrying ${batch.length} item(s) in ${this.waitUntil - Date.now()} ms${final ? ' (shutting down)' : ''}`);
+    if (outcome.status !== 429) health?.failed(outcome.reason);
+    if (this.stopping) this.finalFailures++;
+    this.stats.retried += count;
+    this.stats.drop('queue_full', putBack());
+    this.waitUntil = Date.now() + retryWaitMs(this.attempt++, outcome.retryAfterMs, this.settings.backoff);
+    logger.debug(`${kind}: ${outcome.reason}; retrying ${count} item(s) in ${this.waitUntil - Date.now()} ms${final ? ' (shutting down)' : ''}`);
   }
 
   private scheduleRetry(ms: number): void {
@@ -221,18 +295,9 @@ export class ExportLane<T> {
     this.retryTimer.unref();
   }
 
-  /** Counts one item refused by the full queue; warns now and then, never per item. */
   private dropQueueFull(): void {
     this.stats.drop('queue_full');
-    // A full queue under load drops on every span: read the clock on the first drop, then every 256th.
-    if ((this.fullSinceWarning++ & 255) !== 0) return;
-    const now = Date.now();
-    if (now - this.lastFullWarning < QUEUE_FULL_WARNING_EVERY_MS) return;
-    this.lastFullWarning = now;
-    this.settings.logger.warn(
-      `the ${this.settings.kind} queue is full (${this.settings.capacity} items): dropped ${this.fullSinceWarning} since the last warning; the ingest may be unreachable or too slow`,
-    );
-    this.fullSinceWarning = 0;
+    this.fullWarning.dropped();
   }
 }
 

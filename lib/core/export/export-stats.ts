@@ -1,5 +1,16 @@
-/** What happened to the items of one kind: the numbers `client.stats()` reports. */
-export type DropCause = 'queue_full' | 'stale' | 'too_large' | 'shutdown' | 'encode_failed' | `rejected_${number}`;
+/**
+ * What happened to the items of one kind: the numbers `client.stats()` reports. At every moment
+ * `enqueued = sent + droppedTotal + inQueue + inFlight`.
+ */
+export type DropCause =
+  | 'queue_full'
+  | 'stale'
+  | 'too_large'
+  | 'shutdown'
+  | 'encode_failed'
+  /** Refused one by one by the ingest (the `dropped` of its 202 body). */
+  | 'server_dropped'
+  | `rejected_${number}`;
 
 export interface KindStats {
   enqueued: number;
@@ -9,6 +20,8 @@ export interface KindStats {
   dropped: Partial<Record<DropCause, number>>;
   droppedTotal: number;
   inQueue: number;
+  /** Items of the request on the wire now. */
+  inFlight: number;
   requests: number;
 }
 
@@ -17,6 +30,7 @@ export class StatsCounter {
   sent = 0;
   retried = 0;
   requests = 0;
+  inFlight = 0;
   droppedTotal = 0;
   private readonly dropped: Partial<Record<DropCause, number>> = {};
 
@@ -34,7 +48,19 @@ export class StatsCounter {
       dropped: { ...this.dropped },
       droppedTotal: this.droppedTotal,
       inQueue,
+      inFlight: this.inFlight,
       requests: this.requests,
     };
   }
+}
+
+/** `spans 12 (shutdown 10, queue_full 2), metrics 1 (stale 1)`, or undefined when nothing was dropped. */
+export function describeDrops(stats: Record<string, KindStats>): string | undefined {
+  const parts: string[] = [];
+  for (const [name, kind] of Object.entries(stats) as Array<[string, KindStats]>) {
+    if (kind.droppedTotal === 0) continue;
+    const causes = Object.entries(kind.dropped).map(([cause, count]) => `${cause} ${count}`);
+    parts.push(`${name} ${kind.droppedTotal} (${causes.join(', ')})`);
+  }
+  return parts.length === 0 ? undefined : parts.join(', ');
 }
