@@ -1,6 +1,8 @@
 /**
  * The local Teracron's read side: the UI assets, a small JSON API over the store, and the
- * live stream. Every request the ingest routes do not claim lands here. Read-only: GET and HEAD.
+ * live stream. Every request the ingest routes do not claim lands here, after the ingest's guard
+ * (loopback Host, no cross-origin writes). Read-only: GET and HEAD. Never throws: a target that
+ * does not parse is a 400.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProjectMode } from '../../core/types';
@@ -15,17 +17,14 @@ export interface DevApiInfo {
   domain: string;
 }
 
-// DNS rebinding: a web page on another origin could resolve its own name to 127.0.0.1 and read
-// the traces; requiring a loopback Host header stops it.
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
 const TRACE_PATH = /^\/api\/traces\/([0-9A-Za-z]{1,64})$/;
 const MAX_LIMIT = 5000;
 
 export function createDevApi(store: DevStore, hub: SseHub, info: () => DevApiInfo): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://local');
-    if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
-      sendJson(res, { error: 'the local Teracron answers loopback hosts only' }, 403);
+    const url = parseTarget(req.url);
+    if (url === undefined) {
+      sendJson(res, { error: 'the request target is not a valid path' }, 400);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -41,7 +40,9 @@ export function createDevApi(store: DevStore, hub: SseHub, info: () => DevApiInf
     const limit = readLimit(url, 100);
     switch (url.pathname) {
       case '/api/stream':
-        hub.open(req, res);
+        // HEAD gets the stream's headers only: there is no body to hold open.
+        if (req.method === 'HEAD') res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' }).end();
+        else hub.open(req, res);
         return;
       case '/api/summary':
         sendJson(res, { ...info(), counts: store.counts(), store: { bytes: store.bytes, max_bytes: store.maxBytes } });
@@ -65,6 +66,17 @@ export function createDevApi(store: DevStore, hub: SseHub, info: () => DevApiInf
     }
     sendJson(res, { error: 'not found' }, 404);
   };
+}
+
+/** The target as a URL; undefined for one the WHATWG parser refuses (`//[`) or that names another authority (`//host/x`). */
+function parseTarget(target: string | undefined): URL | undefined {
+  if (target === undefined || !target.startsWith('/')) return undefined;
+  try {
+    const url = new URL(target, 'http://local');
+    return url.host === 'local' ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readLimit(url: URL, fallback: number): number {

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { silentLogger, type TeracronLogger } from '../../core/logger';
 import type { SpanRecord, WorkflowEventRecord } from '../../core/types';
-import { IngestServer } from '../../ingest/ingest-server';
+import { IngestServer, type AcceptedBatch } from '../../ingest/ingest-server';
 import { DEFAULT_DEV_PORT } from '../cli-args';
 import { createDevApi } from './dev-api';
 import { defaultDevDataDir, loadOrCreateDevProject } from './dev-keys';
@@ -58,6 +58,24 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let domain = '';
   const api = createDevApi(store, hub, () => ({ slug: project.slug, mode: 'development', domain }));
 
+  // Awaited by the ingest before it answers 202: a 202 means the batch is in the store's files.
+  const persist = async (batch: AcceptedBatch): Promise<void> => {
+    const [name, records] =
+      batch.kind === 'traces'
+        ? ['spans', store.addSpans(batch.items as SpanRecord[])]
+        : batch.kind === 'events'
+          ? ['events', store.addEvents(batch.items as WorkflowEventRecord[])]
+          : ['metrics', store.addMetrics(batch.items.map((i) => toMetricsPoint(i as Record<string, unknown>)))];
+    try {
+      await store.written();
+    } catch (error) {
+      logger.warn(`local Teracron: could not write a ${batch.kind} batch to ${store.dir} (${(error as Error).message}); answering 503 so the SDK retries`);
+      throw error;
+    }
+    hub.broadcast(name, records);
+    stored.emit(name, records);
+  };
+
   let ingest: IngestServer;
   try {
     ingest = await IngestServer.start({
@@ -67,27 +85,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       // The store keeps the data; the ingest's own in-memory copy is only for tests.
       maxRecords: 0,
       fallback: api,
+      persist,
     });
   } catch (error) {
     await store.close();
     throw error;
   }
   domain = `${HOST}:${ingest.port}`;
-
-  ingest.on('accepted', (batch: { kind: 'metrics' | 'traces' | 'events'; items: unknown[] }) => {
-    try {
-      const [name, records] =
-        batch.kind === 'traces'
-          ? ['spans', store.addSpans(batch.items as SpanRecord[])]
-          : batch.kind === 'events'
-            ? ['events', store.addEvents(batch.items as WorkflowEventRecord[])]
-            : ['metrics', store.addMetrics(batch.items.map((i) => toMetricsPoint(i as Record<string, unknown>)))];
-      hub.broadcast(name, records);
-      stored.emit(name, records);
-    } catch (error) {
-      logger.warn(`local Teracron: could not store a ${batch.kind} batch (${(error as Error).message})`);
-    }
-  });
 
   let closing: Promise<void> | undefined;
   return {

@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { SpanRecord, WorkflowEventRecord } from '../../core/types';
+import { isMetricsPoint, isSpanRecord, isEventRecord } from './record-shapes';
 import { SegmentLog, type LogEntry } from './segment-log';
 import { summarizeTrace, type TraceGroup, type TraceSummary } from './trace-summary';
 
@@ -19,6 +20,8 @@ export interface MetricsPoint {
   /** Percent of one core. */
   cpu_pct: number;
   event_loop_lag_ms: number;
+  /** Which process sent it (one chart series each); absent for samples stored by older versions. */
+  process?: string;
 }
 
 export interface DevStoreOptions {
@@ -48,6 +51,8 @@ const PRUNE_EVERY_MS = 60_000;
 
 export class DevStore {
   readonly maxBytes: number;
+  /** Directory of the segment files. */
+  readonly dir: string;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private readonly spans: SegmentLog<SpanRecord>;
@@ -61,16 +66,17 @@ export class DevStore {
     this.maxBytes = Math.max(MIN_STORE_BYTES, Math.floor(options.maxBytes ?? DEFAULT_STORE_MAX_BYTES));
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_STORE_MAX_AGE_MS;
     this.now = options.now ?? Date.now;
+    this.dir = options.dir;
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-    const log = <T>(kind: keyof typeof SHARE): SegmentLog<T> => {
+    const log = <T>(kind: keyof typeof SHARE, isRecord: (value: unknown) => value is T): SegmentLog<T> => {
       const budgetBytes = Math.floor(this.maxBytes * SHARE[kind]);
       // At least four segments per kind, so eviction removes a quarter of a kind at most.
       const segmentBytes = Math.min(MAX_SEGMENT_BYTES, Math.floor(budgetBytes / 4));
-      return new SegmentLog<T>({ dir: options.dir, kind, budgetBytes, segmentBytes });
+      return new SegmentLog<T>({ dir: options.dir, kind, budgetBytes, segmentBytes, isRecord });
     };
-    this.spans = log('spans');
-    this.events = log('events');
-    this.metrics = log('metrics');
+    this.spans = log('spans', isSpanRecord);
+    this.events = log('events', isEventRecord);
+    this.metrics = log('metrics', isMetricsPoint);
     this.spans.onEvict = () => {
       this.indexStale = true;
     };
@@ -105,6 +111,16 @@ export class DevStore {
 
   counts(): DevStoreCounts {
     return { traces: this.traceIndex().size, spans: this.spans.count, events: this.events.count, metrics: this.metrics.count };
+  }
+
+  /** Records of earlier runs skipped on load because they could not be used (damaged or foreign lines). */
+  get skipped(): number {
+    return this.spans.skipped + this.events.skipped + this.metrics.skipped;
+  }
+
+  /** Settles once everything added so far is written to disk (see SegmentLog.written). */
+  async written(): Promise<void> {
+    await Promise.all([this.spans.written(), this.events.written(), this.metrics.written()]);
   }
 
   /** Bytes held, all kinds together; never above maxBytes. */
