@@ -45,7 +45,7 @@ export function createDevApi(store: DevStore, hub: SseHub, info: () => DevApiInf
         else hub.open(req, res);
         return;
       case '/api/summary':
-        sendJson(res, { ...info(), counts: store.counts(), store: { bytes: store.bytes, max_bytes: store.maxBytes } });
+        sendJson(res, { ...info(), counts: store.counts(), store: { bytes: store.bytes, max_bytes: store.maxBytes, skipped_records: store.skipped } });
         return;
       case '/api/traces':
         sendJson(res, store.listTraces(limit));
