@@ -3,6 +3,7 @@
  * siblings by start time, failed spans marked with their error.
  */
 import type { SpanRecord } from '../core/types';
+import { escapeForTerminal as safe } from './terminal-text';
 
 export function formatDurationText(ms: number): string {
   if (ms < 1) return `${ms.toFixed(2)} ms`;
@@ -51,13 +52,13 @@ export function formatTraceTree(traceId: string, spans: readonly SpanRecord[], c
   const rows = spanTreeRows(spans);
   const workflow = rows[0]?.span.workflow ?? '?';
   const failed = spans.filter((s) => s.status === 'failed').length;
-  const head = `trace ${traceId.slice(0, 12)}… ${workflow}${continued ? ' (more spans)' : ''}  ${spans.length} span${spans.length === 1 ? '' : 's'}${failed ? `, ${failed} failed` : ''}`;
+  const head = `trace ${safe(traceId.slice(0, 12))}… ${safe(workflow)}${continued ? ' (more spans)' : ''}  ${spans.length} span${spans.length === 1 ? '' : 's'}${failed ? `, ${failed} failed` : ''}`;
   const lines = [head];
   for (const { span, depth } of rows) {
     const mark = span.status === 'failed' ? '✗' : '✓';
-    const error = span.status === 'failed' ? `  ${span.error_type ?? 'Error'}${span.error_message ? `: ${span.error_message}` : ''}` : '';
-    const other = span.workflow === workflow ? '' : ` [${span.workflow}]`;
-    lines.push(`${'  '.repeat(depth + 1)}${mark} ${span.operation}${other}  ${formatDurationText(span.duration_ms)}${error}`);
+    const error = span.status === 'failed' ? `  ${safe(String(span.error_type ?? 'Error'))}${span.error_message ? `: ${safe(String(span.error_message))}` : ''}` : '';
+    const other = span.workflow === workflow ? '' : ` [${safe(String(span.workflow))}]`;
+    lines.push(`${'  '.repeat(depth + 1)}${mark} ${safe(String(span.operation))}${other}  ${formatDurationText(Number(span.duration_ms))}${error}`);
   }
   return lines;
 }

@@ -168,6 +168,38 @@ describe('local Teracron under hostile input', () => {
   });
 });
 
+describe('teracron-agent tail with hostile span names', () => {
+  it('prints names holding ESC, BEL, CR and bidi characters without any of those bytes', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'teracron-tail-escapes-'));
+    const server = await startDevServer({ port: 0, dataDir: path.join(root, 'dev') });
+    const agent = startAgent(['tail', '--url', `http://${server.domain}`]);
+    try {
+      await agent.waitForLine(/^following spans at /);
+      const traceId = randomBytes(16).toString('hex');
+      const hostile = {
+        workflow: 'wf\u001b[2J',
+        operation: 'GET /\u001b]0;owned\u0007\u001b]52;c;cm0gLXJmIH4=\u0007\rdone\u202eevil\u2066',
+        status: 'failed' as const,
+        error_type: 'Boom\u0007',
+        error_message: 'line\u000d\u001b[1Amessage\u200f',
+      };
+      assert.equal(await postSpans(server.port, server, [span(traceId, hostile)]), 202);
+      await agent.waitForLine(/done/);
+      const out = Buffer.from(agent.stdout(), 'utf8');
+      for (const byte of [0x1b, 0x07, 0x0d]) assert.equal(out.indexOf(byte), -1, `byte 0x${byte.toString(16)} printed`);
+      const text = out.toString('utf8');
+      assert.doesNotMatch(text, /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u0080-\u009f]/);
+      assert.match(text, /GET \/\\x1b\]0;owned\\x07/);
+      agent.child.kill('SIGINT');
+      assert.equal(await agent.exited(), 0);
+    } finally {
+      agent.child.kill('SIGKILL');
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('local Teracron: a 202 means stored', () => {
   it('keeps every batch it acknowledged before a SIGKILL', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'teracron-sigkill-'));
