@@ -1,12 +1,15 @@
 /**
  * The local Teracron: the ingest contract for a development project of its own (decrypted with
  * its private key), an embedded store of what was accepted, and the UI + JSON API + live stream
- * on the same port. Listens on 127.0.0.1 only.
+ * on the same port. Listens on 127.0.0.1 only. For the Python SDK v0.6.1 it also takes the key
+ * whichever mode a client names (or none), the wheel's /v1/traces and /v1/events, and, when asked,
+ * HTTPS on a second port.
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { silentLogger, type TeracronLogger } from '../../core/logger';
 import type { SpanRecord, WorkflowEventRecord } from '../../core/types';
+import { encodeApiKey } from '../../core/config/api-key';
 import { IngestServer, type AcceptedBatch } from '../../ingest/ingest-server';
 import { DEFAULT_DEV_PORT } from '../cli-args';
 import { createDevApi } from './dev-api';
@@ -14,6 +17,7 @@ import { defaultDevDataDir, loadOrCreateDevProject } from './dev-keys';
 import { DevStore } from './dev-store';
 import { toMetricsPoint } from './metrics-point';
 import { SseHub } from './sse-hub';
+import { loadOrCreateDevCertificate } from './dev-tls';
 
 export interface DevServerOptions {
   /** Port on 127.0.0.1. Default 7415; 0 picks a free port. */
@@ -25,6 +29,8 @@ export interface DevServerOptions {
   storeMaxBytes?: number;
   /** Age after which stored data is pruned. Default 7 days. */
   storeMaxAgeMs?: number;
+  /** Also listen with HTTPS on this port of 127.0.0.1 (0 picks a free one), with a certificate made on first use. Default off. */
+  httpsPort?: number;
 }
 
 export interface DevServer {
@@ -33,6 +39,10 @@ export interface DevServer {
   readonly url: string;
   /** The development API key (tcn_…) to give the SDKs. */
   readonly apiKey: string;
+  /** The same project in the older key format (no mode), which the Python SDK v0.6.1 decodes. */
+  readonly legacyApiKey: string;
+  /** The HTTPS listener, when `httpsPort` was given. */
+  readonly https: { port: number; domain: string; certificatePath: string; createdCertificate: boolean } | undefined;
   /** host:port for TERACRON_DOMAIN. */
   readonly domain: string;
   readonly slug: string;
@@ -77,9 +87,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   };
 
   let ingest: IngestServer;
+  let certificate: Awaited<ReturnType<typeof loadOrCreateDevCertificate>> | undefined;
   try {
+    if (options.httpsPort !== undefined) certificate = await loadOrCreateDevCertificate(dataDir);
     ingest = await IngestServer.start({
-      projects: [{ slug: project.slug, keys: { development: project.privateKey } }],
+      // One key for both modes: v0.6.1 sends no X-Project-Mode (read as production), ours sends development.
+      projects: [{ slug: project.slug, privateKey: project.privateKey }],
+      legacyPaths: true,
+      tls: certificate && { port: options.httpsPort, key: certificate.key, cert: certificate.cert },
       port: options.port ?? DEFAULT_DEV_PORT,
       host: HOST,
       // The store keeps the data; the ingest's own in-memory copy is only for tests.
@@ -98,6 +113,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     port: ingest.port,
     url: `http://${domain}/`,
     apiKey: project.apiKey,
+    legacyApiKey: encodeApiKey({ slug: project.slug, publicKeyPem: project.publicKeyPem, mode: 'legacy' }),
+    https: certificate && { port: ingest.tlsPort, domain: `${HOST}:${ingest.tlsPort}`, certificatePath: certificate.certPath, createdCertificate: certificate.created },
     domain,
     slug: project.slug,
     dataDir,
