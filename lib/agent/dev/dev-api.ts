@@ -8,7 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ProjectMode } from '../../core/types';
 import type { DevStore } from './dev-store';
 import type { SseHub } from './sse-hub';
-import { UI_ASSETS } from './ui/ui-assets';
+import type { TraceFilter } from './trace-summary';
+import type { UiAsset } from './ui/ui-assets';
 
 export interface DevApiInfo {
   slug: string;
@@ -20,7 +21,9 @@ export interface DevApiInfo {
 const TRACE_PATH = /^\/api\/traces\/([0-9A-Za-z]{1,64})$/;
 const MAX_LIMIT = 5000;
 
-export function createDevApi(store: DevStore, hub: SseHub, info: () => DevApiInfo): (req: IncomingMessage, res: ServerResponse) => void {
+const STATUS_FILTERS = new Set(['succeeded', 'client_error', 'failed']);
+
+export function createDevApi(store: DevStore, hub: SseHub, assets: ReadonlyMap<string, UiAsset>, info: () => DevApiInfo): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const url = parseTarget(req.url);
     if (url === undefined) {
@@ -31,9 +34,9 @@ export function createDevApi(store: DevStore, hub: SseHub, info: () => DevApiInf
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('method not allowed\n');
       return;
     }
-    const asset = UI_ASSETS.get(url.pathname);
+    const asset = assets.get(url.pathname);
     if (asset) {
-      res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+      res.writeHead(200, { ...asset.headers, 'content-type': asset.contentType, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
       res.end(req.method === 'HEAD' ? undefined : asset.body);
       return;
     }
@@ -45,10 +48,10 @@ export function createDevApi(store: DevStore, hub: SseHub, info: () => DevApiInf
         else hub.open(req, res);
         return;
       case '/api/summary':
-        sendJson(res, { ...info(), counts: store.counts(), store: { bytes: store.bytes, max_bytes: store.maxBytes, skipped_records: store.skipped } });
+        sendJson(res, { ...info(), counts: store.counts(), workflows: store.workflows(), store: { bytes: store.bytes, max_bytes: store.maxBytes, skipped_records: store.skipped } });
         return;
       case '/api/traces':
-        sendJson(res, store.listTraces(limit));
+        sendJson(res, store.listTraces(limit, readTraceFilter(url)));
         return;
       case '/api/events':
         sendJson(res, store.recentEvents(limit));
@@ -77,6 +80,15 @@ function parseTarget(target: string | undefined): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+function readTraceFilter(url: URL): TraceFilter {
+  const status = url.searchParams.get('status') ?? '';
+  return {
+    workflow: url.searchParams.get('workflow') || undefined,
+    status: STATUS_FILTERS.has(status) ? (status as TraceFilter['status']) : undefined,
+    text: url.searchParams.get('q')?.trim().slice(0, 200) || undefined,
+  };
 }
 
 function readLimit(url: URL, fallback: number): number {

@@ -18,6 +18,7 @@ import { DevStore } from './dev-store';
 import { toMetricsPoint } from './metrics-point';
 import { SseHub } from './sse-hub';
 import { loadOrCreateDevCertificate } from './dev-tls';
+import { loadUiAssets } from './ui/ui-assets';
 
 export interface DevServerOptions {
   /** Port on 127.0.0.1. Default 7415; 0 picks a free port. */
@@ -62,11 +63,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const dataDir = path.resolve(options.dataDir ?? defaultDevDataDir());
   const logger = options.logger ?? silentLogger;
   const project = await loadOrCreateDevProject(dataDir);
+  const assets = await loadUiAssets();
   const store = new DevStore({ dir: path.join(dataDir, 'store'), maxBytes: options.storeMaxBytes, maxAgeMs: options.storeMaxAgeMs }).open();
   const hub = new SseHub();
   const stored = new EventEmitter();
   let domain = '';
-  const api = createDevApi(store, hub, () => ({ slug: project.slug, mode: 'development', domain }));
+  const api = createDevApi(store, hub, assets, () => ({ slug: project.slug, mode: 'development', domain }));
 
   // Awaited by the ingest before it answers 202: a 202 means the batch is in the store's files.
   const persist = async (batch: AcceptedBatch): Promise<void> => {
@@ -75,7 +77,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         ? ['spans', store.addSpans(batch.items as SpanRecord[])]
         : batch.kind === 'events'
           ? ['events', store.addEvents(batch.items as WorkflowEventRecord[])]
-          : ['metrics', store.addMetrics(batch.items.map((i) => toMetricsPoint(i as Record<string, unknown>)))];
+          : ['metrics', store.addMetrics(batch.items.map((i) => toMetricsPoint(i as Record<string, unknown>, processName(batch))))];
     try {
       await store.written();
     } catch (error) {
@@ -130,4 +132,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return closing;
     },
   };
+}
+
+/** The chart series a batch of metrics belongs to: the SDK's process id, else its User-Agent (one series per kind of client). */
+function processName(batch: AcceptedBatch): string {
+  const raw = batch.process ?? batch.userAgent?.split(' ')[0] ?? 'unknown';
+  return raw.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
 }

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { SpanRecord, WorkflowEventRecord } from '../../core/types';
 import { isMetricsPoint, isSpanRecord, isEventRecord } from './record-shapes';
 import { SegmentLog, type LogEntry } from './segment-log';
-import { summarizeTrace, type TraceGroup, type TraceSummary } from './trace-summary';
+import { matchesFilter, summarizeTrace, type TraceFilter, type TraceGroup, type TraceSummary } from './trace-summary';
 
 /** One metrics sample as the UI charts it. */
 export interface MetricsPoint {
@@ -128,15 +128,26 @@ export class DevStore {
     return this.spans.bytes + this.events.bytes + this.metrics.bytes;
   }
 
-  /** Newest traces first (by their earliest span). */
-  listTraces(limit: number): TraceSummary[] {
+  /** Newest traces first (by their earliest span), those that match `filter`. */
+  listTraces(limit: number, filter: TraceFilter = {}): TraceSummary[] {
     const summaries: TraceSummary[] = [];
     for (const [traceId, group] of this.traceIndex()) {
       group.summary ??= summarizeTrace(traceId, group);
-      summaries.push(group.summary);
+      if (matchesFilter(group.summary, filter)) summaries.push(group.summary);
     }
     summaries.sort((a, b) => b.started_at - a.started_at || b.received_at - a.received_at);
     return summaries.slice(0, limit);
+  }
+
+  /** The root workflows of the stored traces, sorted; at most 500. */
+  workflows(): string[] {
+    const names = new Set<string>();
+    for (const [traceId, group] of this.traceIndex()) {
+      group.summary ??= summarizeTrace(traceId, group);
+      names.add(group.summary.workflow);
+      if (names.size >= 500) break;
+    }
+    return [...names].sort();
   }
 
   getTrace(traceId: string): { summary: TraceSummary; spans: SpanRecord[]; events: WorkflowEventRecord[] } | undefined {

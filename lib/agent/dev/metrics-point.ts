@@ -8,7 +8,7 @@ type Entry = Partial<Record<string, unknown>>;
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
 
-export function toMetricsPoint(item: Entry): MetricsPoint {
+export function toMetricsPoint(item: Entry, process?: string): MetricsPoint {
   // Accept either the wire names (cpu_usage_pct, event_loop_lag) or a snapshot (cpu_usage ratio, event_loop_lag_ms).
   const cpuPct = typeof item.cpu_usage_pct === 'number' ? num(item.cpu_usage_pct) / 100 : typeof item.cpu_usage === 'number' && item.cpu_usage >= 0 ? item.cpu_usage * 100 : -1;
   const lagMs = typeof item.event_loop_lag === 'number' ? num(item.event_loop_lag) / 1000 : typeof item.event_loop_lag_ms === 'number' && item.event_loop_lag_ms >= 0 ? item.event_loop_lag_ms : -1;
@@ -21,5 +21,6 @@ export function toMetricsPoint(item: Entry): MetricsPoint {
     array_buffers: num(item.array_buffers),
     cpu_pct: cpuPct,
     event_loop_lag_ms: lagMs,
+    ...(process === undefined ? {} : { process }),
   };
 }

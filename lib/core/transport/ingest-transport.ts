@@ -26,7 +26,14 @@ export interface TransportSettings {
   logger: TeracronLogger;
 }
 
+let transports = 0;
+
 export class IngestTransport {
+  /**
+   * X-Teracron-Process: which process (and which client in it) sent a request. The local Teracron
+   * draws one chart series per value; the Teracron service ignores the header. Holds no secret.
+   */
+  private readonly processName: string;
   private readonly pool: Pool;
   private readonly warnedStatuses = new Set<number>();
   private closed = false;
@@ -41,6 +48,8 @@ export class IngestTransport {
       connect: https ? { minVersion: 'TLSv1.2', timeout: settings.timeoutMs } : { timeout: settings.timeoutMs },
     });
     registerOwnOrigin(settings.origin);
+    transports++;
+    this.processName = transports === 1 ? `pid ${process.pid}` : `pid ${process.pid}/${transports}`;
   }
 
   async send(kind: ExportKind, envelope: Buffer, abort?: AbortSignal): Promise<SendOutcome> {
@@ -58,6 +67,7 @@ export class IngestTransport {
           'x-project-slug': this.settings.slug,
           'x-project-mode': this.settings.mode,
           'user-agent': USER_AGENT,
+          'x-teracron-process': this.processName,
         },
         body: envelope,
         signal,
