@@ -3,6 +3,7 @@
  * of PROTOCOL.md §5, no redirects, and an outcome class per answer so the export lanes know
  * whether to count, retry or drop.
  */
+import { randomBytes } from 'node:crypto';
 import { Pool } from 'undici';
 import { INGEST_CONTRACT, type ExportKind } from '../ingest-contract';
 import type { TeracronLogger } from '../logger';
@@ -26,12 +27,10 @@ export interface TransportSettings {
   logger: TeracronLogger;
 }
 
-let transports = 0;
-
 export class IngestTransport {
   /**
-   * X-Teracron-Process: which process (and which client in it) sent a request. The local Teracron
-   * draws one chart series per value; the Teracron service ignores the header. Holds no secret.
+   * X-Teracron-Process: which process (and which client in it: a random suffix) sent a request.
+   * The local Teracron draws one chart series per value; the Teracron service ignores the header.
    */
   private readonly processName: string;
   private readonly pool: Pool;
@@ -48,8 +47,7 @@ export class IngestTransport {
       connect: https ? { minVersion: 'TLSv1.2', timeout: settings.timeoutMs } : { timeout: settings.timeoutMs },
     });
     registerOwnOrigin(settings.origin);
-    transports++;
-    this.processName = transports === 1 ? `pid ${process.pid}` : `pid ${process.pid}/${transports}`;
+    this.processName = `pid ${process.pid}-${randomBytes(2).toString('hex')}`;
   }
 
   async send(kind: ExportKind, envelope: Buffer, abort?: AbortSignal): Promise<SendOutcome> {
