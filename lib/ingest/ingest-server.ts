@@ -6,16 +6,17 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SLUG_PATTERN } from '../core/config/api-key';
 import { decryptEnvelope } from '../core/crypto/envelope';
 import type { ProjectMode, SpanRecord, WorkflowEventRecord } from '../core/types';
+import { ConditionWaiters } from './condition-waiters';
 import { FaultInjector, type IngestFault } from './fault-injector';
 import { IngestRecord, type IngestRequestRecord, type MetricsRecord } from './ingest-record';
 import { routeForPath, type IngestKind, type IngestRoute } from './ingest-routes';
 import { parsePayload, PayloadError, type ParsedPayload } from './payload-parsing';
 import { RateLimiter } from './rate-limiter';
+import { closeServers, listenOnLoopback } from './loopback-listener';
 import { readBody } from './read-body';
 import { refuseRequest } from './request-guard';
 
@@ -71,7 +72,7 @@ export class IngestServer extends EventEmitter {
   private readonly faults = new FaultInjector();
   private readonly limiter: RateLimiter;
   private readonly keys = new Map<string, Partial<Record<ProjectMode, KeyObject>>>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters();
   private readonly now: () => number;
   private readonly pruneTimer: NodeJS.Timeout;
   private readonly servers: Server[] = [];
@@ -118,22 +119,9 @@ export class IngestServer extends EventEmitter {
     return this.limiter.size;
   }
 
-  private async listen(server: Server, port: number, host: string): Promise<number> {
+  private listen(server: Server, port: number, host: string): Promise<number> {
     this.servers.push(server);
-    // Slow or silent clients cannot hold sockets for ever (live streams are answered by then).
-    server.headersTimeout = 10_000;
-    server.requestTimeout = 30_000;
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res).catch(() => answerFailure(res));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
-    return (server.address() as AddressInfo).port;
+    return listenOnLoopback(server, port, host, (req, res) => this.handle(req, res));
   }
 
   get origin(): string {
@@ -175,49 +163,15 @@ export class IngestServer extends EventEmitter {
 
   /** Resolves once `predicate` holds; checked after every request and every 25 ms. */
   waitFor(predicate: (server: IngestServer) => boolean, timeoutMs = 5000): Promise<void> {
-    if (predicate(this)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        let done = false;
-        try {
-          done = predicate(this);
-        } catch (error) {
-          cleanup();
-          reject(error);
-          return;
-        }
-        if (done) {
-          cleanup();
-          resolve();
-        }
-      };
-      const poll = setInterval(check, 25);
-      const timer = setTimeout(() => {
-        cleanup();
-        const seen = this.record.requests.items.length;
-        reject(new Error(`IngestServer.waitFor: condition not met within ${timeoutMs} ms (${seen} requests seen, ${this.record.spans.items.length} spans, ${this.record.events.items.length} events, ${this.record.metrics.items.length} metrics entries)`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearInterval(poll);
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
+    return this.waiters.wait(() => predicate(this), timeoutMs, () => {
+      const { requests, spans, events, metrics } = this.record;
+      return `IngestServer.waitFor: condition not met within ${timeoutMs} ms (${requests.items.length} requests seen, ${spans.items.length} spans, ${events.items.length} events, ${metrics.items.length} metrics entries)`;
     });
   }
 
   close(): Promise<void> {
     clearInterval(this.pruneTimer);
-    this.closing ??= Promise.all(
-      this.servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            if (!server.listening) return resolve();
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      ),
-    ).then(() => undefined);
+    this.closing ??= closeServers(this.servers);
     return this.closing;
   }
 
@@ -350,19 +304,8 @@ export class IngestServer extends EventEmitter {
         traceHeader: req.headers['x-teracron-trace'] !== undefined,
       },
     ]);
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
-}
-
-/** The last resort of a handler that threw: an answer if none was started, else a cut connection. */
-function answerFailure(res: ServerResponse): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const text = JSON.stringify({ error: 'internal error' });
-  res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
