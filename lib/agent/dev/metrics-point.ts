@@ -11,7 +11,8 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 export function toMetricsPoint(item: Entry, process?: string): MetricsPoint {
   // Accept either the wire names (cpu_usage_pct, event_loop_lag) or a snapshot (cpu_usage ratio, event_loop_lag_ms).
   const cpuPct = typeof item.cpu_usage_pct === 'number' ? num(item.cpu_usage_pct) / 100 : typeof item.cpu_usage === 'number' && item.cpu_usage >= 0 ? item.cpu_usage * 100 : -1;
-  const lagMs = typeof item.event_loop_lag === 'number' ? num(item.event_loop_lag) / 1000 : typeof item.event_loop_lag_ms === 'number' && item.event_loop_lag_ms >= 0 ? item.event_loop_lag_ms : -1;
+  // A lag of 0 µs is what an SDK that cannot measure it sends (the field omitted: Python), not a measurement.
+  const lagMs = typeof item.event_loop_lag === 'number' ? (num(item.event_loop_lag) > 0 ? num(item.event_loop_lag) / 1000 : -1) : typeof item.event_loop_lag_ms === 'number' && item.event_loop_lag_ms >= 0 ? item.event_loop_lag_ms : -1;
   return {
     timestamp: num(item.timestamp) || Date.now(),
     rss: num(item.rss),
