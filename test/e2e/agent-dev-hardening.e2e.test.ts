@@ -75,6 +75,13 @@ function postSpans(port: number, server: { apiKey: string; slug: string }, spans
 function fuzzExchange(random: () => number, server: DevServer, envelope: Buffer): RawExchange {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const junk = (max: number, alphabet: string) => Array.from({ length: Math.floor(random() * max) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  if (random() < 0.15) {
+    // A well-formed ingest request, so the fuzz also reaches the rate limit, decryption and parsing.
+    const body = pick([envelope, randomBytes(600), Buffer.concat([envelope.subarray(0, 600), randomBytes(40)])]);
+    const mode = pick([['x-project-mode', 'development'], ['x-project-mode', 'production'], undefined] as const);
+    const headers: Array<[string, string]> = [['host', `127.0.0.1:${server.port}`], ['content-type', 'application/octet-stream'], ['x-project-slug', pick([server.slug, 'other-slug-123'])], ['content-length', String(body.length)]];
+    return { method: 'POST', target: pick(['/api/v1/traces', '/v1/traces', '/api/v1/events', '/api/ingest']), headers: mode ? [...headers, [mode[0], mode[1]]] : headers, body };
+  }
   const targets = ['//[', '/', '/index.html', '/assets/app.css', '/api/summary', '/api/traces', '/api/traces?limit=-1', '/api/traces?limit=1e309', `/api/traces/${'a'.repeat(64)}`, '/api/traces/%00', '/api/events?limit=abc', '/api/metrics', '/api/stream', '/api/v1/traces', '/api/v1/events', '/api/ingest', '/v1/traces', '/v1/events', '*', 'http://evil.example/', '//evil.example/x', '/%', '/%zz%', '/..%2f..%2fetc/passwd', `/${'x'.repeat(9000)}`, '/api/traces/../../summary', '/?a=%E0%A4%A'];
   const target = random() < 0.8 ? pick(targets) : '/' + junk(60, "abcXYZ019-._~!$&'()*+,;=:@%/?#[]{}|\\^`\"<>");
   const method = random() < 0.9 ? pick(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE']) : junk(8, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') || 'GET';
@@ -140,7 +147,7 @@ describe('local Teracron under hostile input', () => {
     t.diagnostic(`seed ${seed}: ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
     assert.equal(total, FUZZ_REQUESTS);
     // The fuzz reached the guard, the ingest checks and the UI routes alike.
-    for (const status of [200, 400, 403, 404, 405]) assert.ok((statuses.get(status) ?? 0) > 0, `seed ${seed}: no ${status} among ${JSON.stringify([...statuses])}`);
+    for (const status of [200, 202, 400, 401, 403, 404, 405, 429]) assert.ok((statuses.get(status) ?? 0) > 0, `seed ${seed}: no ${status} among ${JSON.stringify([...statuses])}`);
     assert.equal((await fetch(new URL('/api/summary', server.url))).status, 200);
     assert.deepEqual(unhandled, []);
   });
