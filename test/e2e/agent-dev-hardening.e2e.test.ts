@@ -4,13 +4,14 @@
  * are answered; cross-origin browser writes store nothing; and what it acknowledged with 202 is
  * on disk when the process is killed right after.
  */
-import { describe, it, before, after } from 'node:test';
+import { describe, it, before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { PRIVATE_KEY_FILE, PROJECT_FILE, PUBLIC_KEY_FILE } from '../../lib/agent/dev/dev-keys';
 import { startDevServer, type DevServer } from '../../lib/agent/dev/dev-server';
 import { decodeApiKey } from '../../lib/core/config/api-key';
 import { encryptEnvelope } from '../../lib/core/crypto/envelope';
@@ -104,22 +105,40 @@ function fuzzExchange(random: () => number, server: DevServer, envelope: Buffer)
   return { method, target, headers, body };
 }
 
+// One RSA-4096 key pair for the file (it takes seconds); each test gets a data directory and a
+// store of its own, so one test's traffic (and rate-limit windows) never reaches another's.
+const root = mkdtempSync(path.join(os.tmpdir(), 'teracron-hardening-'));
+let keysDir: string;
+let dirs = 0;
+
+before(async () => {
+  keysDir = path.join(root, 'keys');
+  await (await startDevServer({ port: 0, dataDir: keysDir })).close();
+});
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** A data directory holding the file's key pair and no data. */
+function freshDataDir(): string {
+  const dir = path.join(root, `dev-${++dirs}`);
+  mkdirSync(dir, { mode: 0o700 });
+  for (const file of [PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, PROJECT_FILE]) copyFileSync(path.join(keysDir, file), path.join(dir, file));
+  return dir;
+}
+
 describe('local Teracron under hostile input', () => {
-  let root: string;
   let server: DevServer;
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
-  before(async () => {
+  beforeEach(async () => {
     process.on('unhandledRejection', onUnhandled);
-    root = mkdtempSync(path.join(os.tmpdir(), 'teracron-hardening-'));
-    server = await startDevServer({ port: 0, dataDir: path.join(root, 'dev') });
+    server = await startDevServer({ port: 0, dataDir: freshDataDir() });
   });
 
-  after(async () => {
+  afterEach(async () => {
     process.removeListener('unhandledRejection', onUnhandled);
     await server?.close();
-    rmSync(root, { recursive: true, force: true });
   });
 
   it('answers GET //[ with 400 and stays up', async () => {
@@ -162,6 +181,15 @@ describe('local Teracron under hostile input', () => {
     assert.ok(!server.store.listTraces(1000).some((t) => t.workflow === 'rebinding'));
   });
 
+  it('keeps the API and the live stream from pages of other sites, but lets them link to the UI', async () => {
+    const host: [string, string] = ['host', `127.0.0.1:${server.port}`];
+    for (const target of ['/api/stream', '/api/traces', '/api/summary']) {
+      assert.equal(await sendRaw(server.port, { method: 'GET', target, headers: [host, ['sec-fetch-site', 'cross-site']] }), 403, target);
+    }
+    assert.equal(await sendRaw(server.port, { method: 'GET', target: '/', headers: [host, ['sec-fetch-site', 'cross-site']] }), 200);
+    assert.equal(await sendRaw(server.port, { method: 'GET', target: '/api/traces', headers: [host, ['sec-fetch-site', 'same-origin']] }), 200);
+  });
+
   it('stores nothing from a cross-origin POST, with or without a preflight-free content type', async () => {
     const traceId = randomBytes(16).toString('hex');
     const evil = { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' };
@@ -177,8 +205,7 @@ describe('local Teracron under hostile input', () => {
 
 describe('teracron-agent tail with hostile span names', () => {
   it('prints names holding ESC, BEL, CR and bidi characters without any of those bytes', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'teracron-tail-escapes-'));
-    const server = await startDevServer({ port: 0, dataDir: path.join(root, 'dev') });
+    const server = await startDevServer({ port: 0, dataDir: freshDataDir() });
     const agent = startAgent(['tail', '--url', `http://${server.domain}`]);
     try {
       await agent.waitForLine(/^following spans at /);
@@ -202,56 +229,49 @@ describe('teracron-agent tail with hostile span names', () => {
     } finally {
       agent.child.kill('SIGKILL');
       await server.close();
-      rmSync(root, { recursive: true, force: true });
     }
   });
 });
 
 describe('local Teracron: a 202 means stored', () => {
   it('keeps every batch it acknowledged before a SIGKILL', async () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'teracron-sigkill-'));
-    const dataDir = path.join(root, 'dev');
+    const dataDir = freshDataDir();
+    // The key and slug the child will use (the file's key pair).
+    const made = await startDevServer({ port: 0, dataDir });
+    const project = { apiKey: made.apiKey, slug: made.slug };
+    await made.close();
+    const agent = startAgent(['dev', '--port', '0', '--data', dataDir]);
+    const acknowledged: string[] = [];
     try {
-      // Keys made in-process once; the child reuses them.
-      const made = await startDevServer({ port: 0, dataDir });
-      const project = { apiKey: made.apiKey, slug: made.slug };
-      await made.close();
-      const agent = startAgent(['dev', '--port', '0', '--data', dataDir]);
-      let acknowledged: string[] = [];
-      try {
-        const uiLine = await agent.waitForLine(/^\s+UI:\s+http:\/\/127\.0\.0\.1:\d+\/$/);
-        const port = Number(new URL(uiLine.trim().split(/\s+/)[1]!).port);
-        // 25 batches of 12 spans (300 spans) at once, within the traces rate limit of 30 a minute;
-        // the process is killed as soon as 20 of them are acknowledged, the others still in flight.
-        const traceIds = Array.from({ length: 25 }, () => randomBytes(16).toString('hex'));
-        await new Promise<void>((resolve) => {
-          let settled = 0;
-          for (const traceId of traceIds) {
-            const spans = Array.from({ length: 12 }, () => span(traceId));
-            postSpans(port, project, spans)
-              .then((status) => {
-                if (status === 202) acknowledged.push(traceId);
-                if (acknowledged.length === 20) agent.child.kill('SIGKILL');
-              })
-              .catch(() => undefined)
-              .finally(() => ++settled === traceIds.length && resolve());
-          }
-        });
-        acknowledged = [...acknowledged];
-        assert.equal(await agent.exited(), 'SIGKILL');
-      } finally {
-        agent.child.kill('SIGKILL');
-      }
-      assert.ok(acknowledged.length >= 20, `${acknowledged.length} batches acknowledged`);
-      const restarted = await startDevServer({ port: 0, dataDir });
-      try {
-        const missing = acknowledged.filter((traceId) => restarted.store.getTrace(traceId)?.spans.length !== 12);
-        assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged batches lost`);
-      } finally {
-        await restarted.close();
-      }
+      const uiLine = await agent.waitForLine(/^\s+UI:\s+http:\/\/127\.0\.0\.1:\d+\/$/);
+      const port = Number(new URL(uiLine.trim().split(/\s+/)[1]!).port);
+      // 25 batches of 12 spans (300 spans) at once, within the traces rate limit of 30 a minute;
+      // the process is killed as soon as 20 of them are acknowledged, the others still in flight.
+      const traceIds = Array.from({ length: 25 }, () => randomBytes(16).toString('hex'));
+      await new Promise<void>((resolve) => {
+        let settled = 0;
+        for (const traceId of traceIds) {
+          const spans = Array.from({ length: 12 }, () => span(traceId));
+          postSpans(port, project, spans)
+            .then((status) => {
+              if (status === 202) acknowledged.push(traceId);
+              if (acknowledged.length === 20) agent.child.kill('SIGKILL');
+            })
+            .catch(() => undefined)
+            .finally(() => ++settled === traceIds.length && resolve());
+        }
+      });
+      assert.equal(await agent.exited(), 'SIGKILL');
     } finally {
-      rmSync(root, { recursive: true, force: true });
+      agent.child.kill('SIGKILL');
+    }
+    assert.ok(acknowledged.length >= 20, `${acknowledged.length} batches acknowledged`);
+    const restarted = await startDevServer({ port: 0, dataDir });
+    try {
+      const missing = acknowledged.filter((traceId) => restarted.store.getTrace(traceId)?.spans.length !== 12);
+      assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged batches lost`);
+    } finally {
+      await restarted.close();
     }
   });
 });

@@ -40,6 +40,12 @@ export function createDevApi(store: DevStore, hub: SseHub, assets: ReadonlyMap<s
       res.end(req.method === 'HEAD' ? undefined : asset.body);
       return;
     }
+    // The data and the live stream are for this page only: another site's page may not read them or
+    // hold stream slots (its navigations to the page itself are fine).
+    if (url.pathname.startsWith('/api/') && isCrossSite(req)) {
+      sendJson(res, { error: 'the local Teracron API answers its own page only' }, 403);
+      return;
+    }
     const limit = readLimit(url, 100);
     switch (url.pathname) {
       case '/api/stream':
@@ -80,6 +86,11 @@ function parseTarget(target: string | undefined): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+function isCrossSite(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return site === 'cross-site' || site === 'same-site';
 }
 
 function readTraceFilter(url: URL): TraceFilter {
