@@ -11,7 +11,7 @@ export type AgentCommand =
   | { command: 'help'; topic?: 'run' | 'dev' | 'tail' }
   | { command: 'version' }
   | { command: 'run'; pid?: string; apiKey?: string; domain?: string }
-  | { command: 'dev'; port?: number; dataDir?: string }
+  | { command: 'dev'; port?: number; dataDir?: string; httpsPort?: number }
   | { command: 'tail'; url: string };
 
 export class CliUsageError extends Error {
@@ -24,7 +24,7 @@ const COMMON = {
 } as const;
 
 const RUN = { ...COMMON, pid: { type: 'string' }, 'api-key': { type: 'string' }, domain: { type: 'string' } } as const;
-const DEV = { ...COMMON, port: { type: 'string' }, data: { type: 'string' } } as const;
+const DEV = { ...COMMON, port: { type: 'string' }, data: { type: 'string' }, 'https-port': { type: 'string' } } as const;
 const TAIL = { ...COMMON, url: { type: 'string' } } as const;
 
 type Env = Record<string, string | undefined>;
@@ -48,8 +48,14 @@ export function parseAgentArgs(argv: readonly string[], env: Env = process.env):
       if (values.version) return { command: 'version' };
       if (values.help) return { command: 'help', topic: 'dev' };
       const portText = values.port ?? env.TERACRON_DEV_PORT;
+      const httpsText = values['https-port'] ?? (env.TERACRON_DEV_HTTPS_PORT?.trim() || undefined);
       const dataDir = values.data ?? (env.TERACRON_DEV_DIR?.trim() || undefined);
-      return { command: 'dev', port: portText === undefined ? undefined : parsePort(portText, values.port !== undefined), dataDir };
+      return {
+        command: 'dev',
+        port: portText === undefined ? undefined : parsePort(portText, values.port !== undefined ? '--port' : 'TERACRON_DEV_PORT'),
+        dataDir,
+        httpsPort: httpsText === undefined ? undefined : parsePort(httpsText, values['https-port'] !== undefined ? '--https-port' : 'TERACRON_DEV_HTTPS_PORT'),
+      };
     }
     case 'tail': {
       const { values } = parse(rest, TAIL, command);
@@ -72,10 +78,10 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly
   }
 }
 
-function parsePort(text: string, fromFlag: boolean): number {
+function parsePort(text: string, origin: string): number {
   const port = Number(text.trim());
   if (!/^\d+$/.test(text.trim()) || port > 65535) {
-    throw new CliUsageError(`invalid ${fromFlag ? '--port' : 'TERACRON_DEV_PORT'} "${text}": expected a port number 0-65535 (0 picks a free port)`);
+    throw new CliUsageError(`invalid ${origin} "${text}": expected a port number 0-65535 (0 picks a free port)`);
   }
   return port;
 }

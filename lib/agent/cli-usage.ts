@@ -14,14 +14,16 @@ const RUN = `teracron-agent [run] [--pid N] [--api-key KEY] [--domain HOST[:PORT
   TERACRON_MAX_BUFFER, TERACRON_FLUSH_DEADLINE, TERACRON_TIMEOUT, TERACRON_DEBUG, …
   Flags beat env vars.`;
 
-const DEV = `teracron-agent dev [--port N] [--data DIR]
+const DEV = `teracron-agent dev [--port N] [--data DIR] [--https-port N]
 
   Runs the local Teracron: an ingest for a development project of its own, which
   decrypts, stores and shows traces, workflow events and memory in a browser.
   The first run makes an RSA-4096 key pair; later runs reuse it.
 
   --port N           port on 127.0.0.1         (env TERACRON_DEV_PORT, default ${DEFAULT_DEV_PORT}; 0 = any free port)
-  --data DIR         keys and stored data      (env TERACRON_DEV_DIR, default ~/.teracron/dev)`;
+  --data DIR         keys and stored data      (env TERACRON_DEV_DIR, default ~/.teracron/dev)
+  --https-port N     also HTTPS on this port   (env TERACRON_DEV_HTTPS_PORT; for SDKs that speak HTTPS only,
+                     such as the Python SDK 0.6.1; the certificate is made on first use with openssl)`;
 
 const TAIL = `teracron-agent tail [--url URL]
 

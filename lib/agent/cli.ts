@@ -30,7 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'run':
       return (require('./run-agent') as typeof import('./run-agent')).runAgent({ pid: parsed.pid, apiKey: parsed.apiKey, domain: parsed.domain, logger: stderrLogger });
     case 'dev':
-      return (require('./dev-command') as typeof import('./dev-command')).runDevCommand({ port: parsed.port, dataDir: parsed.dataDir, logger: stderrLogger });
+      return (require('./dev-command') as typeof import('./dev-command')).runDevCommand({ port: parsed.port, dataDir: parsed.dataDir, httpsPort: parsed.httpsPort, logger: stderrLogger });
     case 'tail': {
       const controller = new AbortController();
       process.once('SIGINT', () => controller.abort());

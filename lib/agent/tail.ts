@@ -26,13 +26,23 @@ export async function runTail(options: TailOptions): Promise<void> {
   const write = options.write ?? ((line: string) => process.stdout.write(line + '\n'));
   const printer = new TracePrinter(write, options.settleMs ?? 1500);
   let announcedOutage = false;
+  let following = false;
   try {
     while (!options.signal.aborted) {
+      let opened = false;
       const outcome = await followStream(options.url, options.signal, (spans) => printer.add(spans), () => {
+        if (!following) write(`following spans at ${options.url} (Ctrl-C to stop)`);
+        opened = true;
+        following = true;
         announcedOutage = false;
-        write(`following spans at ${options.url} (Ctrl-C to stop)`);
       });
       if (options.signal.aborted) break;
+      // The server recycles old streams: reconnect soon, and say nothing unless that fails.
+      if (opened) {
+        await delay(250, options.signal);
+        continue;
+      }
+      following = false;
       if (!announcedOutage) {
         write(`waiting for the local Teracron at ${options.url} (${outcome}); is \`teracron-agent dev\` running?`);
         announcedOutage = true;

@@ -5,17 +5,20 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTlsServer } from 'node:https';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { SLUG_PATTERN } from '../core/config/api-key';
 import { decryptEnvelope } from '../core/crypto/envelope';
 import type { ProjectMode, SpanRecord, WorkflowEventRecord } from '../core/types';
+import { ConditionWaiters } from './condition-waiters';
 import { FaultInjector, type IngestFault } from './fault-injector';
 import { IngestRecord, type IngestRequestRecord, type MetricsRecord } from './ingest-record';
 import { routeForPath, type IngestKind, type IngestRoute } from './ingest-routes';
 import { parsePayload, PayloadError, type ParsedPayload } from './payload-parsing';
 import { RateLimiter } from './rate-limiter';
+import { closeServers, listenOnLoopback } from './loopback-listener';
 import { readBody } from './read-body';
+import { refuseRequest } from './request-guard';
 
 type PrivateKeyInput = KeyObject | string;
 
@@ -38,8 +41,17 @@ export interface IngestServerOptions {
   now?: () => number;
   /** Accepted items kept in memory per kind. Default 100 000; 0 keeps none. */
   maxRecords?: number;
-  /** Handles every request that is not one of the three routes (the local Teracron's UI). */
-  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Handles every request that is not one of the three routes (the local Teracron's UI). A throw or rejection answers 500. */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+  /**
+   * Awaited before a 202, so that a 202 means stored (the local Teracron writes the batch to
+   * disk here). A rejection answers 503, which clients retry.
+   */
+  persist?: (batch: AcceptedBatch) => Promise<void>;
+  /** Also take traces and events on /v1/traces and /v1/events, as the published Python wheel 0.6.1 posts them. Default false. */
+  legacyPaths?: boolean;
+  /** A second listener speaking HTTPS on the same host, with the same routes. */
+  tls?: { port?: number; key: string | Buffer; cert: string | Buffer };
 }
 
 export interface AcceptedBatch {
@@ -47,6 +59,9 @@ export interface AcceptedBatch {
   slug: string;
   mode: ProjectMode;
   items: unknown[];
+  /** X-Teracron-Process: which process of the project sent it, when the SDK says (ours does; the Teracron service ignores it). */
+  process: string | undefined;
+  userAgent: string | undefined;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -57,18 +72,22 @@ export class IngestServer extends EventEmitter {
   private readonly faults = new FaultInjector();
   private readonly limiter: RateLimiter;
   private readonly keys = new Map<string, Partial<Record<ProjectMode, KeyObject>>>();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new ConditionWaiters();
   private readonly now: () => number;
+  private readonly pruneTimer: NodeJS.Timeout;
+  private readonly servers: Server[] = [];
   private closing: Promise<void> | undefined;
   port = 0;
+  /** Port of the HTTPS listener; 0 when there is none. */
+  tlsPort = 0;
 
-  private constructor(
-    private readonly server: Server,
-    private readonly options: IngestServerOptions,
-  ) {
+  private constructor(private readonly options: IngestServerOptions) {
     super();
     this.now = options.now ?? Date.now;
     this.limiter = new RateLimiter(this.now);
+    // Windows of slugs that stopped sending are dropped even when no request comes.
+    this.pruneTimer = setInterval(() => this.limiter.prune(), 60_000);
+    this.pruneTimer.unref();
     this.record = new IngestRecord(options.maxRecords ?? 100_000);
     for (const project of options.projects) {
       const both = project.privateKey === undefined ? undefined : toKey(project.privateKey);
@@ -84,18 +103,25 @@ export class IngestServer extends EventEmitter {
   static async start(options: IngestServerOptions): Promise<IngestServer> {
     const host = options.host ?? '127.0.0.1';
     if (!LOOPBACK_HOSTS.has(host)) throw new Error(`IngestServer listens on loopback only; host "${host}" is not a loopback address`);
-    const server = createServer();
-    const ingest = new IngestServer(server, options);
-    server.on('request', (req, res) => ingest.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
-    });
-    ingest.port = (server.address() as AddressInfo).port;
+    const ingest = new IngestServer(options);
+    try {
+      ingest.port = await ingest.listen(createServer(), options.port ?? 0, host);
+      if (options.tls) ingest.tlsPort = await ingest.listen(createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2' }), options.tls.port ?? 0, host);
+    } catch (error) {
+      await ingest.close();
+      throw error;
+    }
     return ingest;
+  }
+
+  /** Rate-limit windows held now (bounded, see RateLimiter). */
+  get rateLimitWindows(): number {
+    return this.limiter.size;
+  }
+
+  private listen(server: Server, port: number, host: string): Promise<number> {
+    this.servers.push(server);
+    return listenOnLoopback(server, port, host, (req, res) => this.handle(req, res));
   }
 
   get origin(): string {
@@ -137,50 +163,29 @@ export class IngestServer extends EventEmitter {
 
   /** Resolves once `predicate` holds; checked after every request and every 25 ms. */
   waitFor(predicate: (server: IngestServer) => boolean, timeoutMs = 5000): Promise<void> {
-    if (predicate(this)) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        let done = false;
-        try {
-          done = predicate(this);
-        } catch (error) {
-          cleanup();
-          reject(error);
-          return;
-        }
-        if (done) {
-          cleanup();
-          resolve();
-        }
-      };
-      const poll = setInterval(check, 25);
-      const timer = setTimeout(() => {
-        cleanup();
-        const seen = this.record.requests.items.length;
-        reject(new Error(`IngestServer.waitFor: condition not met within ${timeoutMs} ms (${seen} requests seen, ${this.record.spans.items.length} spans, ${this.record.events.items.length} events, ${this.record.metrics.items.length} metrics entries)`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearInterval(poll);
-        clearTimeout(timer);
-        this.waiters.delete(check);
-      };
-      this.waiters.add(check);
+    return this.waiters.wait(() => predicate(this), timeoutMs, () => {
+      const { requests, spans, events, metrics } = this.record;
+      return `IngestServer.waitFor: condition not met within ${timeoutMs} ms (${requests.items.length} requests seen, ${spans.items.length} spans, ${events.items.length} events, ${metrics.items.length} metrics entries)`;
     });
   }
 
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    clearInterval(this.pruneTimer);
+    this.closing ??= closeServers(this.servers);
     return this.closing;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const route = routeForPath(path);
+    const route = routeForPath(path, this.options.legacyPaths);
+    const refusal = refuseRequest(req);
+    if (refusal !== undefined) {
+      req.resume();
+      const error = refusal === 'host' ? 'this server answers loopback hosts only (Host must be 127.0.0.1, localhost or [::1])' : 'cross-origin requests are refused';
+      return this.answer(req, res, path, route, 403, { error });
+    }
     if (!route) {
-      if (this.options.fallback) return this.options.fallback(req, res);
+      if (this.options.fallback) return await this.options.fallback(req, res);
       return this.answer(req, res, path, undefined, 404, { error: 'not found' });
     }
     if (req.method !== 'POST') {
@@ -204,11 +209,7 @@ export class IngestServer extends EventEmitter {
       if (fault.retryAfter !== undefined) res.setHeader('Retry-After', String(fault.retryAfter));
       return this.answer(req, res, path, route, fault.status, { error: 'injected fault' });
     }
-    try {
-      await this.handleIngest(req, res, path, route);
-    } catch {
-      if (!res.headersSent) this.answer(req, res, path, route, 500, { error: 'internal error' });
-    }
+    await this.handleIngest(req, res, path, route);
   }
 
   private async handleIngest(req: IncomingMessage, res: ServerResponse, path: string, route: IngestRoute): Promise<void> {
@@ -255,17 +256,21 @@ export class IngestServer extends EventEmitter {
       const status = error instanceof PayloadError ? error.status : 400;
       return this.answer(req, res, path, route, status, { error: (error as Error).message }, bytes);
     }
-    this.store(parsed, slug, mode);
+    try {
+      await this.store(parsed, { kind: parsed.kind, slug, mode, items: parsed.items, process: header(req, 'x-teracron-process'), userAgent: header(req, 'user-agent') });
+    } catch {
+      return this.answer(req, res, path, route, 503, { error: 'could not store the batch; retry' }, bytes);
+    }
     const accepted = parsed.items.length;
     this.answer(req, res, path, route, 202, { status: 'accepted', accepted, dropped: parsed.dropped }, bytes, accepted, parsed.dropped);
   }
 
-  private store(parsed: ParsedPayload, slug: string, mode: ProjectMode): void {
+  private async store(parsed: ParsedPayload, batch: AcceptedBatch): Promise<void> {
+    if (batch.items.length > 0 && this.options.persist) await this.options.persist(batch);
     if (parsed.kind === 'traces') this.record.spans.push(parsed.items);
     else if (parsed.kind === 'events') this.record.events.push(parsed.items);
-    else this.record.metrics.push(parsed.items.map((entry) => ({ ...entry, slug, ...parsed.batch })));
-    if (parsed.items.length > 0) {
-      const batch: AcceptedBatch = { kind: parsed.kind, slug, mode, items: parsed.items };
+    else this.record.metrics.push(parsed.items.map((entry) => ({ ...entry, slug: batch.slug, ...parsed.batch })));
+    if (batch.items.length > 0) {
       try {
         this.emit('accepted', batch);
       } catch {
@@ -299,7 +304,7 @@ export class IngestServer extends EventEmitter {
         traceHeader: req.headers['x-teracron-trace'] !== undefined,
       },
     ]);
-    for (const waiter of [...this.waiters]) waiter();
+    this.waiters.notify();
   }
 }
 

@@ -114,8 +114,8 @@ describe('local Teracron UI in Chromium', () => {
   });
 
   it('draws the memory chart with points', async () => {
-    await page.waitForFunction("Number(document.querySelector('#chart-memory svg').getAttribute('data-points')) > 0");
-    const rssPoints = await page.locator('#chart-memory polyline[data-series="rss"]').getAttribute('points');
+    await page.locator('#chart-memory polyline[data-series="rss"]').first().waitFor();
+    const rssPoints = await page.locator('#chart-memory polyline[data-series="rss"]').first().getAttribute('points');
     assert.ok(rssPoints && rssPoints.trim().split(' ').length >= 1);
     assert.match((await page.locator('#chart-memory .legend').textContent()) ?? '', /RSS \d+(\.\d)? MB/);
   });

@@ -5,21 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { SpanRecord, WorkflowEventRecord } from '../../core/types';
+import type { MetricsPoint } from './metrics-point';
+import { isMetricsPoint, isSpanRecord, isEventRecord } from './record-shapes';
 import { SegmentLog, type LogEntry } from './segment-log';
-import { summarizeTrace, type TraceGroup, type TraceSummary } from './trace-summary';
-
-/** One metrics sample as the UI charts it. */
-export interface MetricsPoint {
-  timestamp: number;
-  rss: number;
-  heap_total: number;
-  heap_used: number;
-  external: number;
-  array_buffers: number;
-  /** Percent of one core. */
-  cpu_pct: number;
-  event_loop_lag_ms: number;
-}
+import { matchesFilter, summarizeTrace, type TraceFilter, type TraceGroup, type TraceSummary } from './trace-summary';
 
 export interface DevStoreOptions {
   /** Directory of the segment files (created 0700 if missing). */
@@ -48,6 +37,8 @@ const PRUNE_EVERY_MS = 60_000;
 
 export class DevStore {
   readonly maxBytes: number;
+  /** Directory of the segment files. */
+  readonly dir: string;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private readonly spans: SegmentLog<SpanRecord>;
@@ -61,16 +52,17 @@ export class DevStore {
     this.maxBytes = Math.max(MIN_STORE_BYTES, Math.floor(options.maxBytes ?? DEFAULT_STORE_MAX_BYTES));
     this.maxAgeMs = options.maxAgeMs ?? DEFAULT_STORE_MAX_AGE_MS;
     this.now = options.now ?? Date.now;
+    this.dir = options.dir;
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-    const log = <T>(kind: keyof typeof SHARE): SegmentLog<T> => {
+    const log = <T>(kind: keyof typeof SHARE, isRecord: (value: unknown) => value is T): SegmentLog<T> => {
       const budgetBytes = Math.floor(this.maxBytes * SHARE[kind]);
       // At least four segments per kind, so eviction removes a quarter of a kind at most.
       const segmentBytes = Math.min(MAX_SEGMENT_BYTES, Math.floor(budgetBytes / 4));
-      return new SegmentLog<T>({ dir: options.dir, kind, budgetBytes, segmentBytes });
+      return new SegmentLog<T>({ dir: options.dir, kind, budgetBytes, segmentBytes, isRecord });
     };
-    this.spans = log('spans');
-    this.events = log('events');
-    this.metrics = log('metrics');
+    this.spans = log('spans', isSpanRecord);
+    this.events = log('events', isEventRecord);
+    this.metrics = log('metrics', isMetricsPoint);
     this.spans.onEvict = () => {
       this.indexStale = true;
     };
@@ -107,20 +99,41 @@ export class DevStore {
     return { traces: this.traceIndex().size, spans: this.spans.count, events: this.events.count, metrics: this.metrics.count };
   }
 
+  /** Records of earlier runs skipped on load because they could not be used (damaged or foreign lines). */
+  get skipped(): number {
+    return this.spans.skipped + this.events.skipped + this.metrics.skipped;
+  }
+
+  /** Settles once everything added so far is written to disk (see SegmentLog.written). */
+  async written(): Promise<void> {
+    await Promise.all([this.spans.written(), this.events.written(), this.metrics.written()]);
+  }
+
   /** Bytes held, all kinds together; never above maxBytes. */
   get bytes(): number {
     return this.spans.bytes + this.events.bytes + this.metrics.bytes;
   }
 
-  /** Newest traces first (by their earliest span). */
-  listTraces(limit: number): TraceSummary[] {
+  /** Newest traces first (by their earliest span), those that match `filter`. */
+  listTraces(limit: number, filter: TraceFilter = {}): TraceSummary[] {
     const summaries: TraceSummary[] = [];
     for (const [traceId, group] of this.traceIndex()) {
       group.summary ??= summarizeTrace(traceId, group);
-      summaries.push(group.summary);
+      if (matchesFilter(group.summary, filter)) summaries.push(group.summary);
     }
     summaries.sort((a, b) => b.started_at - a.started_at || b.received_at - a.received_at);
     return summaries.slice(0, limit);
+  }
+
+  /** The root workflows of the stored traces, sorted; at most 500. */
+  workflows(): string[] {
+    const names = new Set<string>();
+    for (const [traceId, group] of this.traceIndex()) {
+      group.summary ??= summarizeTrace(traceId, group);
+      names.add(group.summary.workflow);
+      if (names.size >= 500) break;
+    }
+    return [...names].sort();
   }
 
   getTrace(traceId: string): { summary: TraceSummary; spans: SpanRecord[]; events: WorkflowEventRecord[] } | undefined {

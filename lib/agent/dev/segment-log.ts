@@ -2,7 +2,9 @@
  * One kind of record (spans, events or metrics) kept as append-only JSONL segment files.
  * Invariants: the bytes held (on disk and mirrored in memory) never exceed the budget, since the
  * oldest segments are evicted before a line that would cross it is written; writes are async
- * and ordered (one WriteStream per segment); a torn last line after a crash is skipped on load.
+ * and ordered (one WriteStream per segment), and `written()` says when they reached the file;
+ * on load, every line that is not a usable record (torn by a crash, garbage, binary, or valid JSON
+ * of the wrong shape) is skipped and counted, wherever it is.
  */
 import { createWriteStream, readdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
@@ -24,24 +26,29 @@ interface Segment<T> {
   closed?: Promise<void>;
 }
 
-export interface SegmentLogOptions {
+export interface SegmentLogOptions<T> {
   dir: string;
   kind: string;
   budgetBytes: number;
   segmentBytes: number;
+  /** Whether a loaded record can be used; the others are skipped and counted. */
+  isRecord: (value: unknown) => value is T;
 }
 
 export class SegmentLog<T> {
   private readonly segments: Segment<T>[] = [];
   private readonly pending = new Set<Promise<unknown>>();
+  private readonly writes = new Set<Promise<void>>();
   private totalBytes = 0;
   private nextSeq = 1;
   /** Records refused because one alone is larger than a segment. */
   oversized = 0;
   /** Records removed by size or age pruning. */
   evicted = 0;
+  /** Lines of earlier runs that could not be used (see load). */
+  skipped = 0;
 
-  constructor(private readonly options: SegmentLogOptions) {}
+  constructor(private readonly options: SegmentLogOptions<T>) {}
 
   get bytes(): number {
     return this.totalBytes;
@@ -66,12 +73,9 @@ export class SegmentLog<T> {
       const entries: LogEntry<T>[] = [];
       for (const line of text.split('\n')) {
         if (line === '') continue;
-        try {
-          const entry = JSON.parse(line) as LogEntry<T>;
-          if (typeof entry?.t === 'number' && entry.r !== undefined) entries.push(entry);
-        } catch {
-          // A line cut short by a crash; the rest of the segment is still good.
-        }
+        const entry = parseLine(line);
+        if (entry !== undefined && this.options.isRecord(entry.r)) entries.push(entry as LogEntry<T>);
+        else this.skipped++;
       }
       const bytes = Buffer.byteLength(text);
       this.segments.push({ seq, file, bytes, entries });
@@ -180,8 +184,26 @@ export class SegmentLog<T> {
   /** Called after segments are evicted, so indexes built over the entries can be rebuilt. */
   onEvict?: () => void;
 
+  /**
+   * Settles once every record appended so far has been written to its file (handed to the OS:
+   * it survives the process being killed, not a power cut). Rejects when one of those writes failed.
+   */
+  async written(): Promise<void> {
+    await Promise.all([...this.writes]);
+  }
+
   private write(segment: Segment<T>, chunk: string): void {
-    segment.stream?.write(chunk);
+    const stream = segment.stream;
+    if (stream === undefined) return;
+    const done = new Promise<void>((resolve, reject) => {
+      stream.write(chunk, (error) => (error ? reject(error) : resolve()));
+    });
+    this.writes.add(done);
+    // Handled here; written() reports the failure to whoever waits for this write.
+    done.then(
+      () => this.writes.delete(done),
+      () => this.writes.delete(done),
+    );
   }
 
   private endStream(segment: Segment<T>): void {
@@ -200,4 +222,16 @@ export class SegmentLog<T> {
     this.pending.add(promise);
     void promise.finally(() => this.pending.delete(promise));
   }
+}
+
+function parseLine(line: string): { t: number; r: unknown } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { t, r } = value as { t?: unknown; r?: unknown };
+  return typeof t === 'number' && Number.isFinite(t) ? { t, r } : undefined;
 }

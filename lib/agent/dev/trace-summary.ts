@@ -9,6 +9,8 @@ export interface TraceSummary {
   workflow: string;
   operation: string;
   status: SpanStatus;
+  /** The root span's HTTP status (metadata http.status_code), when it has one. */
+  status_code: number | null;
   /** Failed spans anywhere in the trace. */
   errors: number;
   started_at: number;
@@ -55,6 +57,7 @@ export function summarizeTrace(traceId: string, group: TraceGroup): TraceSummary
     workflow: root.workflow,
     operation: root.operation,
     status: root.status,
+    status_code: statusCode(root),
     errors,
     started_at: start,
     duration_ms: complete ? root.duration_ms : Math.max(0, end - start),
@@ -62,4 +65,38 @@ export function summarizeTrace(traceId: string, group: TraceGroup): TraceSummary
     complete,
     received_at: group.receivedAt,
   };
+}
+
+/** What the trace list can be narrowed to (all given parts must match). */
+export interface TraceFilter {
+  workflow?: string;
+  /** succeeded: not failed and no 4xx; client_error: a 4xx that did not fail; failed. */
+  status?: 'succeeded' | 'client_error' | 'failed';
+  /** Case-insensitive, in the root's workflow and operation and the trace id. */
+  text?: string;
+}
+
+const STATUS_CODE_KEYS = ['http.status_code', 'http.status', 'status_code'];
+
+function statusCode(span: SpanRecord): number | null {
+  for (const key of STATUS_CODE_KEYS) {
+    const value = span.metadata?.[key];
+    const code = typeof value === 'string' ? Number(value) : value;
+    if (typeof code === 'number' && Number.isInteger(code) && code >= 100 && code <= 599) return code;
+  }
+  return null;
+}
+
+export function matchesFilter(summary: TraceSummary, filter: TraceFilter): boolean {
+  if (filter.workflow !== undefined && summary.workflow !== filter.workflow) return false;
+  if (filter.status !== undefined) {
+    const clientError = summary.status !== 'failed' && summary.status_code !== null && summary.status_code >= 400 && summary.status_code < 500;
+    const outcome = summary.status === 'failed' ? 'failed' : clientError ? 'client_error' : 'succeeded';
+    if (outcome !== filter.status) return false;
+  }
+  if (filter.text !== undefined) {
+    const needle = filter.text.toLowerCase();
+    if (![summary.workflow, summary.operation, summary.trace_id].some((field) => field.toLowerCase().includes(needle))) return false;
+  }
+  return true;
 }

@@ -5,6 +5,7 @@
  * is doing, and `destroy()` ends every socket at once (connecting ones included), so no network
  * state can hold a shutdown past its deadline.
  */
+import { randomBytes } from 'node:crypto';
 import { Pool } from 'undici';
 import { INGEST_CONTRACT, type ExportKind } from '../ingest-contract';
 import type { TeracronLogger } from '../logger';
@@ -33,6 +34,11 @@ export interface TransportSettings {
 const MAX_ACCEPTED_BODY = 4096;
 
 export class IngestTransport {
+  /**
+   * X-Teracron-Process: which process (and which client in it: a random suffix) sent a request.
+   * The local Teracron draws one chart series per value; the Teracron service ignores the header.
+   */
+  private readonly processName: string;
   private readonly pool: Pool;
   private readonly connector: TrackedConnector;
   private readonly warnedStatuses = new Set<number>();
@@ -48,6 +54,7 @@ export class IngestTransport {
       bodyTimeout: settings.timeoutMs,
       connect: this.connector.connect,
     });
+    this.processName = `pid ${process.pid}-${randomBytes(2).toString('hex')}`;
   }
 
   /** Resolves by the time `abort` fires or `timeoutMs` passes, at the latest. Never rejects. */
@@ -76,6 +83,7 @@ export class IngestTransport {
         'x-project-slug': this.settings.slug,
         'x-project-mode': this.settings.mode,
         'user-agent': USER_AGENT,
+        'x-teracron-process': this.processName,
       },
       body: envelope,
       signal,

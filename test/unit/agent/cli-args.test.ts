@@ -15,8 +15,11 @@ describe('teracron-agent arguments', () => {
   });
 
   it('reads dev --port and --data, with the flag beating TERACRON_DEV_PORT', () => {
-    assert.deepEqual(parseAgentArgs(['dev', '--port', '0', '--data', '/tmp/x'], { TERACRON_DEV_PORT: '9000' }), { command: 'dev', port: 0, dataDir: '/tmp/x' });
-    assert.deepEqual(parseAgentArgs(['dev'], { TERACRON_DEV_PORT: '9000' }), { command: 'dev', port: 9000, dataDir: undefined });
+    assert.deepEqual(parseAgentArgs(['dev', '--port', '0', '--data', '/tmp/x'], { TERACRON_DEV_PORT: '9000' }), { command: 'dev', port: 0, dataDir: '/tmp/x', httpsPort: undefined });
+    assert.deepEqual(parseAgentArgs(['dev'], { TERACRON_DEV_PORT: '9000' }), { command: 'dev', port: 9000, dataDir: undefined, httpsPort: undefined });
+    assert.deepEqual(parseAgentArgs(['dev', '--https-port', '7416'], { TERACRON_DEV_HTTPS_PORT: '1' }), { command: 'dev', port: undefined, dataDir: undefined, httpsPort: 7416 });
+    assert.equal((parseAgentArgs(['dev'], { TERACRON_DEV_HTTPS_PORT: '0' }) as { httpsPort?: number }).httpsPort, 0);
+    assert.throws(() => parseAgentArgs(['dev', '--https-port', 'x'], {}), /invalid --https-port "x"/);
     assert.throws(() => parseAgentArgs(['dev', '--port', 'http'], {}), CliUsageError);
     assert.throws(() => parseAgentArgs(['dev', '--port', '70000'], {}), /expected a port number/);
   });

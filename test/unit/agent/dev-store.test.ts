@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DevStore, type MetricsPoint } from '../../../lib/agent/dev/dev-store';
+import { DevStore } from '../../../lib/agent/dev/dev-store';
+import type { MetricsPoint } from '../../../lib/agent/dev/metrics-point';
 import type { SpanRecord, WorkflowEventRecord } from '../../../lib/core/types';
 
 function tempDir(): string {
