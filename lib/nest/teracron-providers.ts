@@ -7,6 +7,7 @@
 import type { Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { TeracronClient } from '../core/client';
+import type { TeracronOptions } from '../core/config/options';
 import { TeracronTracer } from '../tracing/tracer';
 import { backgroundWorkProviders } from '../integrations/background-work.providers';
 import { createNestLoggerAdapter } from './nest-logger-adapter';
@@ -23,6 +24,17 @@ export const TERACRON_SCRUBBER_SLOT = Symbol('TERACRON_SCRUBBER_SLOT');
 
 /** Built once per app at start-up: wraps the message handlers before any microservice listens. */
 export const TERACRON_MESSAGE_HANDLERS = Symbol('TERACRON_MESSAGE_HANDLERS');
+
+/** The app's client options: the module's core options, Nest's logger, and the app's scrubber. */
+export function clientOptionsOf(options: TeracronModuleOptions | undefined, slot: ScrubberSlot | null): TeracronOptions {
+  const given = options ?? {};
+  return {
+    ...coreOptionsOf(given),
+    logger: given.logger ?? createNestLoggerAdapter(),
+    // A TERACRON_SCRUBBER provider wins over the tracingScrubber option.
+    tracingScrubber: slot === null ? given.tracingScrubber : slot.scrub,
+  };
+}
 
 export function teracronProviders(): Provider[] {
   return [
@@ -43,15 +55,7 @@ export function teracronProviders(): Provider[] {
     },
     {
       provide: TeracronClient,
-      useFactory: (options: TeracronModuleOptions | undefined, slot: ScrubberSlot | null) => {
-        const given = options ?? {};
-        return new TeracronClient({
-          ...coreOptionsOf(given),
-          logger: given.logger ?? createNestLoggerAdapter(),
-          // A TERACRON_SCRUBBER provider wins over the tracingScrubber option.
-          tracingScrubber: slot === null ? given.tracingScrubber : slot.scrub,
-        });
-      },
+      useFactory: (options: TeracronModuleOptions | undefined, slot: ScrubberSlot | null) => new TeracronClient(clientOptionsOf(options, slot)),
       inject: [MODULE_OPTIONS_TOKEN, TERACRON_SCRUBBER_SLOT],
     },
     {
