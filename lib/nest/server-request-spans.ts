@@ -39,6 +39,8 @@ const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
 const NO_HANDLER = {};
 
 const servers = new WeakMap<object, ServerTracing>();
+/** Plain Node (startTeracron): the tracing of every server no app registered. */
+let everyServer: ServerTracing | undefined;
 /** The state rides on the raw request itself: cheaper per request than a WeakMap entry, and gone with it. */
 const STATE = Symbol('teracron.requestSpan');
 type StatefulRequest = IncomingMessage & { [STATE]?: RequestSpanState };
@@ -47,12 +49,25 @@ let registered = 0;
 /** Opens a span per request on `server` until the returned function is called. */
 export function traceServerRequests(server: object, tracing: ServerTracing): () => void {
   servers.set(server, tracing);
+  return listening(() => servers.delete(server));
+}
+
+/** Opens a span per request on every node:http(s) server that has no tracing of its own, until the returned function is called. */
+export function traceEveryServerRequest(tracing: ServerTracing): () => void {
+  everyServer = tracing;
+  return listening(() => {
+    if (everyServer === tracing) everyServer = undefined;
+  });
+}
+
+/** Listens to the channel while anyone traces; the returned function (idempotent) undoes one registration. */
+function listening(forget: () => void): () => void {
   if (registered++ === 0) diagnosticsChannel.subscribe(CHANNEL, onRequestStart);
   let done = false;
   return () => {
     if (done) return;
     done = true;
-    servers.delete(server);
+    forget();
     if (--registered === 0) diagnosticsChannel.unsubscribe(CHANNEL, onRequestStart);
   };
 }
@@ -67,7 +82,7 @@ export function requestSpanStateOf(request: unknown): RequestSpanState | undefin
 function onRequestStart(message: unknown): void {
   try {
     const { request, response, server } = message as { request: IncomingMessage; response: ServerResponse; server: object };
-    const tracing = servers.get(server);
+    const tracing = servers.get(server) ?? everyServer;
     if (tracing === undefined) return;
     // Requests of one keep-alive connection share an async resource: the previous request's span
     // must not become the context of this one when this one gets no span.
