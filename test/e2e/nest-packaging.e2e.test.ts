@@ -116,6 +116,12 @@ for (const fixture of FIXTURES) {
         assert.match(stdout, /teracron-agent dev/);
       });
 
+      it('resolves the ./testing subpath from the installed package', async () => {
+        const probe = "const { TeracronTestingModule } = require('@teracron/nestjs/testing'); process.stdout.write(typeof TeracronTestingModule.forRoot().module)";
+        const { stdout } = await run(process.execPath, ['-e', probe], { cwd: path.dirname(script), timeout: 20_000 });
+        assert.equal(stdout, 'function');
+      });
+
       it('records a request as one tree rooted at the route template', async () => {
         const { status, spans } = await tracedGet('/orders/42', 3);
         assert.equal(status, 200);
