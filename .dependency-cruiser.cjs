@@ -66,7 +66,7 @@ module.exports = {
       severity: 'error',
       comment: 'lib/index.ts and the subpath barrels are for users; our own files import the file that defines a thing.',
       from: { path: '^lib/' },
-      to: { path: '^lib/(index|protocol|testing)\\.ts$' },
+      to: { path: '^lib/(index|protocol)\\.ts$|^lib/testing/index\\.ts$' },
     },
   ],
   options: {

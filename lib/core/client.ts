@@ -44,7 +44,12 @@ const INTERNALS = Symbol('teracron.clientInternals');
 
 /** The internal factory (the agent, tests, benchmarks): a client with internals set. Not exported by the package. */
 export function createTeracronClient(options: TeracronOptions, internals: TeracronClientInternals): TeracronClient {
-  return new TeracronClient({ ...options, [INTERNALS]: internals } as TeracronOptions);
+  return new TeracronClient(withClientInternals(options, internals));
+}
+
+/** Options carrying internals, for a subclass's `super()` (the testing module's recording client). Not exported by the package. */
+export function withClientInternals(options: TeracronOptions, internals: TeracronClientInternals): TeracronOptions {
+  return { ...options, [INTERNALS]: internals } as TeracronOptions;
 }
 
 /** Per kind, `enqueued = sent + droppedTotal + inQueue + inFlight` at every moment. */

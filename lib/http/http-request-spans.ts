@@ -49,6 +49,11 @@ const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
 const STATE = Symbol('teracron.httpRequestSpan');
 type TracedRequest = IncomingMessage & { [STATE]?: RequestSpan };
 
+/** What `attachToEveryServer` attaches to: every server of the process that no app attached to. */
+const EVERY_SERVER: object = Object.freeze({});
+/** Servers some app's HttpRequestSpans traces (process-wide, since servers are): a process-wide instance leaves them to it. */
+const attachedServers = new WeakSet<object>();
+
 export class HttpRequestSpans {
   private readonly workflow: string;
   private readonly exclusion: RouteExclusion;
@@ -63,16 +68,27 @@ export class HttpRequestSpans {
   /** Opens a span for every request `server` answers, recorded by `sink`, until `detach()`. */
   attach(server: object, sink: TraceSink): void {
     if (this.server !== undefined) return;
-    this.server = server;
-    this.sink = sink;
-    diagnosticsChannel.subscribe(CHANNEL, this.onRequestStart);
+    attachedServers.add(server);
+    this.listen(server, sink);
+  }
+
+  /** Plain Node (startTeracron): a span for every request of every node:http(s) server no app attached to, until `detach()`. */
+  attachToEveryServer(sink: TraceSink): void {
+    if (this.server === undefined) this.listen(EVERY_SERVER, sink);
   }
 
   detach(): void {
     if (this.server === undefined) return;
+    attachedServers.delete(this.server);
     diagnosticsChannel.unsubscribe(CHANNEL, this.onRequestStart);
     this.server = undefined;
     this.sink = undefined;
+  }
+
+  private listen(server: object, sink: TraceSink): void {
+    this.server = server;
+    this.sink = sink;
+    diagnosticsChannel.subscribe(CHANNEL, this.onRequestStart);
   }
 
   /**
@@ -97,7 +113,7 @@ export class HttpRequestSpans {
   private readonly onRequestStart = (message: unknown): void => {
     try {
       const { request, response, server } = message as { request: TracedRequest; response: ServerResponse; server: object };
-      if (server !== this.server) return;
+      if (server !== this.server && (this.server !== EVERY_SERVER || attachedServers.has(server))) return;
       // Requests of one keep-alive connection share an async resource: the previous request's span
       // must not become the context of this one when this one gets no span.
       leaveTraceContext();

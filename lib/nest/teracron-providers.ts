@@ -9,6 +9,7 @@ import type { Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR, ModulesContainer } from '@nestjs/core';
 import { TeracronClient } from '../core/client';
 import { HttpRequestSpans } from '../http/http-request-spans';
+import type { TeracronOptions } from '../core/config/options';
 import { TeracronTracer } from '../tracing/tracer';
 import { resolveBackgroundWork } from './background-work-options';
 import { createNestLoggerAdapter } from './nest-logger-adapter';
@@ -18,6 +19,17 @@ import { TERACRON_BACKGROUND_WORK, TERACRON_HTTP_SPANS, TERACRON_MODULE_OPTIONS,
 import { TeracronExplorer } from './teracron.explorer';
 import { TeracronInterceptor } from './teracron.interceptor';
 import { TeracronLifecycle } from './teracron.lifecycle';
+
+/** The app's client options: the module's core options, Nest's logger, and the app's scrubber. */
+export function clientOptionsOf(options: TeracronModuleOptions | undefined, slot: ScrubberSlot | null): TeracronOptions {
+  const given = options ?? {};
+  return {
+    ...coreOptionsOf(given),
+    logger: given.logger ?? createNestLoggerAdapter(),
+    // A TeracronScrubber provider wins over the tracingScrubber option.
+    tracingScrubber: slot === null ? given.tracingScrubber : slot.scrub,
+  };
+}
 
 export const TERACRON_PROVIDERS: Provider[] = [
   {
@@ -37,15 +49,7 @@ export const TERACRON_PROVIDERS: Provider[] = [
   },
   {
     provide: TeracronClient,
-    useFactory: (options: TeracronModuleOptions | undefined, slot: ScrubberSlot | null) => {
-      const given = options ?? {};
-      return new TeracronClient({
-        ...coreOptionsOf(given),
-        logger: given.logger ?? createNestLoggerAdapter(),
-        // A TeracronScrubber provider wins over the tracingScrubber option.
-        tracingScrubber: slot === null ? given.tracingScrubber : slot.scrub,
-      });
-    },
+    useFactory: (options: TeracronModuleOptions | undefined, slot: ScrubberSlot | null) => new TeracronClient(clientOptionsOf(options, slot)),
     inject: [TERACRON_MODULE_OPTIONS, TERACRON_SCRUBBER_SLOT],
   },
   {

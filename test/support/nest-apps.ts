@@ -1,18 +1,18 @@
 /**
  * Boots real Nest apps for the e2e tests: in this process on Express or Fastify (port 0 on
  * 127.0.0.1), or as a child process from a fixture (a compiled app that prints {"port":N}).
- * Also lays out the built package the way a user's node_modules holds it, for the fixtures
- * that load `@teracron/nestjs` by name.
+ * Also installs the packed package into the fixtures that load `@teracron/nestjs` by name.
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { INestApplication, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { installPackedPackage } from './packed-package';
 import { repoRoot } from './vectors';
 
 export const PLATFORMS = ['express', 'fastify'] as const;
@@ -131,38 +131,26 @@ export async function spawnFixtureApp(
   };
 }
 
-/** Copies the built package (package.json + dist/lib) to `<dir>/node_modules/@teracron/nestjs`, as npm would install it. */
-export function installBuiltPackage(dir: string): void {
-  const root = repoRoot();
-  const built = path.join(root, 'dist', 'lib');
-  if (!existsSync(path.join(built, 'index.js'))) throw new Error('test support: dist/lib/index.js is missing; build first (npm run build:test)');
-  const target = path.join(dir, 'node_modules', '@teracron', 'nestjs');
-  rmSync(target, { recursive: true, force: true });
-  mkdirSync(target, { recursive: true });
-  cpSync(path.join(root, 'package.json'), path.join(target, 'package.json'));
-  cpSync(built, path.join(target, 'dist', 'lib'), { recursive: true });
-}
-
 /**
  * The compiled ESM fixture: tsc does not copy package.json, so its "type": "module" is written
- * beside the output, and the package is installed there (a package.json without our name ends
- * Node's self-reference lookup, so the fixture resolves `@teracron/nestjs` from node_modules).
+ * beside the output (a package.json without our name also ends Node's self-reference lookup), and
+ * the packed tarball is installed there. Nest 12 resolves from the repository's node_modules.
  */
-export function prepareNest12EsmFixture(): string {
+export async function prepareNest12EsmFixture(tarball: string): Promise<string> {
   const dir = path.join(repoRoot(), 'dist', 'test', 'fixtures', 'nest12-esm');
   if (!existsSync(path.join(dir, 'main.js'))) throw new Error(`test support: ${dir}/main.js is missing; build first (npm run build:test)`);
   writeFileSync(path.join(dir, 'package.json'), '{ "type": "module", "private": true }\n');
-  installBuiltPackage(dir);
+  await installPackedPackage(dir, tarball);
   return path.join(dir, 'main.js');
 }
 
 /** The CommonJS Nest 11 fixture runs from its source folder, with Nest 11 from its own node_modules. */
-export function prepareNest11CjsFixture(): string {
+export async function prepareNest11CjsFixture(tarball: string): Promise<string> {
   const dir = path.join(repoRoot(), 'test', 'fixtures', 'nest11-cjs');
   if (!existsSync(path.join(dir, 'node_modules', '@nestjs', 'core'))) {
     throw new Error('test support: Nest 11 is not installed for the CommonJS fixture; run `npm ci --prefix test/fixtures/nest11-cjs`');
   }
-  installBuiltPackage(dir);
+  await installPackedPackage(dir, tarball);
   return path.join(dir, 'main.js');
 }
 

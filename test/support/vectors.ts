@@ -1,4 +1,4 @@
-/** Locates the repo and the shared protocol vectors beside it, from source or compiled tests. */
+/** Locates the repo and the protocol vectors it keeps (test/protocol/vectors), from source or compiled tests. */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -16,8 +16,8 @@ export function repoRoot(): string {
 }
 
 export function vectorsDir(): string {
-  const dir = path.join(repoRoot(), '..', 'shared', 'protocol', 'vectors');
-  if (!existsSync(dir)) throw new Error(`test support: the protocol vectors are missing at ${dir}; clone the shared folder beside the repository`);
+  const dir = path.join(repoRoot(), 'test', 'protocol', 'vectors');
+  if (!existsSync(dir)) throw new Error(`test support: the protocol vectors are missing at ${dir}; they are part of the repository (git checkout test/protocol)`);
   return dir;
 }
 

@@ -8,6 +8,13 @@ import type { TeracronLogger } from '../logger';
 /** Receives a shallow copy of a span's metadata or captured params; returns what may be sent. */
 export type TracingScrubber = (data: FlatRecord, field: 'metadata' | 'captured_params') => Record<string, unknown> | null | undefined;
 
+/**
+ * Numbers and booleans may also be given as strings (what ConfigService and process.env hold):
+ * they are parsed like the env var, so `config.get<string>('TERACRON_INTERVAL')` fits as it is.
+ */
+export type NumberOptionValue = number | string;
+export type BooleanOptionValue = boolean | string;
+
 export interface TeracronOptions {
   /** `tcn_…` key from the dashboard or `teracron-agent dev`. Env TERACRON_API_KEY. Without it telemetry is off. */
   apiKey?: string;
@@ -18,29 +25,29 @@ export interface TeracronOptions {
   /** Ingest host[:port]. Env TERACRON_DOMAIN. Default www.teracron.com; loopback hosts use http. */
   domain?: string;
   /** Allow a domain outside teracron.com. Env TERACRON_ALLOW_CUSTOM_DOMAIN. Default false. */
-  allowCustomDomain?: boolean;
+  allowCustomDomain?: BooleanOptionValue;
   /** Seconds between metrics samples, 5–300. Env TERACRON_INTERVAL. Default 10. */
-  intervalSeconds?: number;
+  intervalSeconds?: NumberOptionValue;
   /** Snapshots buffered before a metrics flush, 1–10 000. Env TERACRON_MAX_BUFFER. Default 10. */
-  maxBufferSize?: number;
+  maxBufferSize?: NumberOptionValue;
   /** Longest a snapshot waits before a metrics flush, 10–600 s. Env TERACRON_FLUSH_DEADLINE. Default 60. */
-  flushDeadlineSeconds?: number;
+  flushDeadlineSeconds?: NumberOptionValue;
   /** HTTP timeout per request, 2–30 s. Env TERACRON_TIMEOUT. Default 10. */
-  timeoutSeconds?: number;
+  timeoutSeconds?: NumberOptionValue;
   /** Debug logging (never prints keys, payloads or captured values). Env TERACRON_DEBUG. Default false. */
-  debug?: boolean;
+  debug?: BooleanOptionValue;
   /** Process to monitor (the agent). Env TERACRON_TARGET_PID. Default: this process. */
-  targetPid?: number;
+  targetPid?: NumberOptionValue;
   /** Workflow tracing on/off. Env TERACRON_TRACING_ENABLED. Default true. */
-  tracingEnabled?: boolean;
+  tracingEnabled?: BooleanOptionValue;
   /** Spans buffered before a trace flush, 1–10 000. Env TERACRON_TRACE_BATCH_SIZE. Default 100. */
-  traceBatchSize?: number;
+  traceBatchSize?: NumberOptionValue;
   /** Seconds between trace/event flushes, 1–300. Env TERACRON_TRACE_FLUSH_INTERVAL. Default 10. */
-  traceFlushIntervalSeconds?: number;
+  traceFlushIntervalSeconds?: NumberOptionValue;
   /** Share of traces recorded, 0–1, decided per trace id. Env TERACRON_TRACE_SAMPLE_RATE. Default 1. */
-  traceSampleRate?: number;
+  traceSampleRate?: NumberOptionValue;
   /** Emit workflow_* / step_* events. Env TERACRON_TRACE_EMIT_EVENTS. Default false. */
-  traceEmitEvents?: boolean;
+  traceEmitEvents?: BooleanOptionValue;
   /** Last look at metadata and captured params before they are buffered. */
   tracingScrubber?: TracingScrubber;
   /**

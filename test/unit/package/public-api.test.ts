@@ -29,6 +29,8 @@ const ROOT_EXPORTS = [
   'setTraceHeader',
   'span',
   'startSpan',
+  'startTeracron',
+  'stopTeracron',
 ];
 
 const PROTOCOL_EXPORTS = ['EnvelopeError', 'decodeApiKey', 'decodeMetricsBatch', 'decryptEnvelope', 'encodeApiKey', 'encodeMetricsBatch', 'encryptEnvelope', 'parseTraceHeader', 'shouldSample'];
@@ -41,6 +43,10 @@ describe('the public API', () => {
   it('exports from the root exactly what the README documents', () => {
     // Resolved by the package's own name and exports map, as a user's code resolves it.
     assert.deepEqual(runtimeExports(require('@teracron/nestjs') as object), ROOT_EXPORTS);
+  });
+
+  it('exports the testing module and its recorder under @teracron/nestjs/testing', () => {
+    assert.deepEqual(runtimeExports(require('@teracron/nestjs/testing') as object), ['TeracronRecorder', 'TeracronTestingModule']);
   });
 
   it('exports the wire helpers under @teracron/nestjs/protocol', () => {
