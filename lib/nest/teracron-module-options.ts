@@ -4,6 +4,7 @@
  * integrations'. Defaults are stated here and applied in `resolveNestLayerOptions`, once, at start-up.
  */
 import { TeracronConfigError } from '../core/config/config-error';
+import { CORE_OPTION_KEYS, unknownOptionWarnings } from '../core/config/option-keys';
 import type { TeracronOptions } from '../core/config/options';
 import { resolveWorkflowOption } from '../core/config/workflow-option';
 import type { ExcludedRoute } from '../http/route-exclusion';
@@ -26,8 +27,26 @@ export interface NestLayerOptions {
 
 export const DEFAULT_HTTP_WORKFLOW = 'http';
 
-/** Options that belong to the Nest layer and the integrations, never passed to the core client. */
-const NEST_ONLY_KEYS = ['workflow', 'exclude', 'propagateTo', 'schedule', 'events'] as const;
+/** Options of the Nest layer and the integrations, never passed to the core client; the Record type makes the compiler list a new one here. */
+const NEST_ONLY_KEYS: Record<Exclude<keyof TeracronModuleOptions, keyof TeracronOptions>, true> = {
+  workflow: true,
+  exclude: true,
+  propagateTo: true,
+  schedule: true,
+  events: true,
+};
+
+/**
+ * Every key forRoot's options or a forRootAsync factory's result may hold. `isGlobal` is an extra of
+ * forRoot/forRootAsync that Nest strips from forRoot's options; accepted so a factory returning it is not warned about.
+ */
+const MODULE_OPTION_KEYS: readonly string[] = [...CORE_OPTION_KEYS, ...Object.keys(NEST_ONLY_KEYS), 'isGlobal'];
+
+/** One warning per unknown key of the module's options (a typo such as `excludes` is otherwise silently ignored). */
+export function unknownModuleOptionWarnings(options: TeracronModuleOptions): string[] {
+  if (options === null || typeof options !== 'object') return [];
+  return unknownOptionWarnings(options, MODULE_OPTION_KEYS, 'TeracronModule.forRoot / forRootAsync options');
+}
 
 export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLayerOptions {
   const { workflow, exclude, propagateTo } = options;
@@ -44,10 +63,12 @@ export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLay
   return { workflow: resolveWorkflowOption('workflow', workflow, DEFAULT_HTTP_WORKFLOW), exclude: exclude ?? [], propagateTo };
 }
 
-/** The options the core client understands: a copy without the Nest layer's keys. */
+/** The options the core client understands: a copy of the core's keys only (unknown keys were warned about already). */
 export function coreOptionsOf(options: TeracronModuleOptions): TeracronOptions {
-  const core: Record<string, unknown> = { ...options };
-  for (const key of NEST_ONLY_KEYS) delete core[key];
+  // Not an object: passed on as it is, for the core to refuse with its own TeracronConfigError.
+  if (options === null || typeof options !== 'object') return options;
+  const core: Record<string, unknown> = {};
+  for (const key of CORE_OPTION_KEYS) if (key in options) core[key] = options[key];
   return core as TeracronOptions;
 }
 

@@ -14,7 +14,7 @@ import { TeracronTracer } from '../tracing/tracer';
 import { resolveBackgroundWork } from './background-work-options';
 import { createNestLoggerAdapter } from './nest-logger-adapter';
 import { isScrubberProvided, ScrubberSlot } from './teracron-scrubber';
-import { coreOptionsOf, resolveNestLayerOptions, type NestLayerOptions, type TeracronModuleOptions } from './teracron-module-options';
+import { coreOptionsOf, resolveNestLayerOptions, unknownModuleOptionWarnings, type NestLayerOptions, type TeracronModuleOptions } from './teracron-module-options';
 import { TERACRON_BACKGROUND_WORK, TERACRON_HTTP_SPANS, TERACRON_MODULE_OPTIONS, TERACRON_NEST_LAYER, TERACRON_SCRUBBER_SLOT } from './teracron.constants';
 import { TeracronExplorer } from './teracron.explorer';
 import { TeracronInterceptor } from './teracron.interceptor';
@@ -23,9 +23,11 @@ import { TeracronLifecycle } from './teracron.lifecycle';
 /** The app's client options: the module's core options, Nest's logger, and the app's scrubber. */
 export function clientOptionsOf(options: TeracronModuleOptions | undefined, slot: ScrubberSlot | null): TeracronOptions {
   const given = options ?? {};
+  const logger = given.logger ?? createNestLoggerAdapter();
+  for (const warning of unknownModuleOptionWarnings(given)) logger.warn(warning);
   return {
     ...coreOptionsOf(given),
-    logger: given.logger ?? createNestLoggerAdapter(),
+    logger,
     // A TeracronScrubber provider wins over the tracingScrubber option.
     tracingScrubber: slot === null ? given.tracingScrubber : slot.scrub,
   };

@@ -9,6 +9,7 @@ import { decodeApiKey, parseRsa4096PublicKey, SLUG_PATTERN } from './api-key';
 import { TeracronConfigError } from './config-error';
 import { resolveIngestOrigin } from './domain';
 import { resolveSpoolDir } from '../spool/spool-location';
+import { CORE_OPTION_KEYS, unknownOptionWarnings } from './option-keys';
 import { readBooleanOption, readNumberOption, readStringOption } from './option-parsers';
 import {
   BOOLEAN_OPTIONS,
@@ -44,6 +45,7 @@ export function resolveConfig(options: TeracronOptions = {}, env: Env = process.
   if (options === null || typeof options !== 'object') throw new TeracronConfigError('Teracron options must be an object.');
   const debug = readBooleanOption('debug', BOOLEAN_OPTIONS.debug.env, false, options.debug, env);
   const logger = createRedactingLogger(options.logger ?? consoleLogger, debug);
+  for (const warning of unknownOptionWarnings(options, CORE_OPTION_KEYS, 'the client options')) logger.warn(warning);
 
   const numbers = {} as { [K in NumberOptionName]: number };
   for (const name of Object.keys(NUMBER_OPTIONS) as NumberOptionName[]) {
