@@ -28,3 +28,7 @@ export { TargetProcessGoneError, type MetricsCollector } from './core/metrics/me
 
 export { TeracronBullMQTelemetry } from './integrations/bullmq/teracron-bullmq-telemetry';
 export type { BackgroundWorkOptions } from './integrations/background-work-options';
+
+// Log correlation and GraphQL (issue 21).
+export { currentLogCorrelation, teracronPinoMixin, teracronWinstonFormat, type LogCorrelation, type WinstonLikeFormat } from './logging/log-correlation';
+export type { GraphqlTracingOptions } from './nest/graphql/graphql-tracing-options';

@@ -29,6 +29,8 @@ export interface RequestSpanState {
   named: boolean;
   /** The handler's error, as the interceptor saw it before any exception filter. */
   error: { value: unknown } | undefined;
+  /** Set by a layer above HTTP (GraphQL): the answer carried an error although its status is not a 5xx. */
+  answerError: { value: unknown } | undefined;
   /** Fastify's request object, which knows the matched route (the raw request does not). */
   frameworkRequest: unknown;
 }
@@ -84,7 +86,7 @@ function onRequestStart(message: unknown): void {
       metadata: { 'http.method': method },
     });
     if (span === NOOP_SPAN) return;
-    const state: RequestSpanState = { span, method, named: false, error: undefined, frameworkRequest: undefined };
+    const state: RequestSpanState = { span, method, named: false, error: undefined, answerError: undefined, frameworkRequest: undefined };
     (request as StatefulRequest)[STATE] = state;
     const header = span.traceHeader();
     if (header !== undefined) response.setHeader(TRACE_HEADER, header);
@@ -112,7 +114,7 @@ function endRequestSpan(state: RequestSpanState, request: IncomingMessage, respo
         span.setMetadata({ 'http.route': template });
       }
     }
-    endHttpSpan(span, response, state.error);
+    endHttpSpan(span, response, state.error, state.answerError);
   } catch {
     // Telemetry never throws into the host app.
   }

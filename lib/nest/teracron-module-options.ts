@@ -6,6 +6,7 @@
 import { TeracronConfigError } from '../core/config/config-error';
 import type { TeracronOptions } from '../core/config/options';
 import type { BackgroundWorkOptions } from '../integrations/background-work-options';
+import { resolveGraphqlTracing, type GraphqlTracingOptions, type ResolvedGraphqlTracing } from './graphql/graphql-tracing-options';
 
 /** A route not to trace: a template or path (`'/health'`), a RegExp tested on both, or one method of a route. */
 export type ExcludedRoute = string | RegExp | { method?: string; path: string | RegExp };
@@ -17,12 +18,15 @@ export interface TeracronModuleOptions extends TeracronOptions, BackgroundWorkOp
   exclude?: ExcludedRoute[];
   /** Hosts outbound requests may carry `X-Teracron-Trace` to (a host, a `.suffix` domain or a RegExp). Default: all hosts. */
   propagateTo?: Array<string | RegExp>;
+  /** GraphQL operations and resolvers (`@nestjs/graphql`): on by default; `{ fieldSpans: true }` adds `@ResolveField` spans. */
+  graphql?: boolean | GraphqlTracingOptions;
 }
 
 export interface NestLayerOptions {
   workflow: string;
   exclude: ExcludedRoute[];
   propagateTo: Array<string | RegExp> | undefined;
+  graphql: ResolvedGraphqlTracing;
 }
 
 export const DEFAULT_HTTP_WORKFLOW = 'http';
@@ -31,7 +35,7 @@ export const DEFAULT_HTTP_WORKFLOW = 'http';
 const MAX_WORKFLOW_LENGTH = 128;
 
 /** Options that belong to the Nest layer and the integrations, never passed to the core client. */
-const NEST_ONLY_KEYS = ['workflow', 'exclude', 'propagateTo', 'schedule', 'events'] as const;
+const NEST_ONLY_KEYS = ['workflow', 'exclude', 'propagateTo', 'schedule', 'events', 'graphql'] as const;
 
 export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLayerOptions {
   const { workflow, exclude, propagateTo } = options;
@@ -50,7 +54,7 @@ export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLay
       "Invalid Teracron option propagateTo: expected an array of hosts ('api.example.com', '.example.com') or RegExps. Remove it to propagate to every host.",
     );
   }
-  return { workflow: workflow ?? DEFAULT_HTTP_WORKFLOW, exclude: exclude ?? [], propagateTo };
+  return { workflow: workflow ?? DEFAULT_HTTP_WORKFLOW, exclude: exclude ?? [], propagateTo, graphql: resolveGraphqlTracing(options.graphql) };
 }
 
 /** The options the core client understands: a copy without the Nest layer's keys. */

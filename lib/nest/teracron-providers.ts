@@ -9,6 +9,7 @@ import { APP_INTERCEPTOR, DiscoveryService, MetadataScanner, ModulesContainer } 
 import { TeracronClient } from '../core/client';
 import { TeracronTracer } from '../tracing/tracer';
 import { backgroundWorkProviders } from '../integrations/background-work.providers';
+import { GraphqlTracing } from './graphql/graphql-tracing';
 import { createNestLoggerAdapter } from './nest-logger-adapter';
 import { isScrubberProvided } from './scrubber-provider-lookup';
 import { ScrubberSlot } from './scrubber-slot';
@@ -60,6 +61,7 @@ export function teracronProviders(): Provider[] {
       inject: [TeracronClient],
     },
     { provide: APP_INTERCEPTOR, useClass: TeracronInterceptor },
+    GraphqlTracing,
     ...backgroundWorkProviders(MODULE_OPTIONS_TOKEN, TeracronClient),
   ];
 }

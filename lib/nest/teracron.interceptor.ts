@@ -6,6 +6,7 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import { TeracronClient } from '../core/client';
+import { traceGraphqlResolver, type GraphqlResolverSettings } from './graphql/graphql-resolver-spans';
 import { traceHttpRequest, type HttpTracingSettings } from './http-request-tracing';
 import { rpcOperation, wsOperation } from './message-operation';
 import { traceMessage } from './message-tracing';
@@ -21,12 +22,14 @@ export const WS_WORKFLOW = 'ws';
 @Injectable()
 export class TeracronInterceptor implements NestInterceptor {
   private readonly http: HttpTracingSettings;
+  private readonly graphql: GraphqlResolverSettings;
 
   constructor(
     private readonly client: TeracronClient,
     @Inject(TERACRON_NEST_LAYER) layer: NestLayerOptions,
   ) {
     this.http = { sink: client, workflow: layer.workflow, exclusion: new RouteExclusion(layer.exclude) };
+    this.graphql = { sink: client, workflow: layer.graphql.workflow, enabled: layer.graphql.enabled };
   }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -50,6 +53,8 @@ export class TeracronInterceptor implements NestInterceptor {
         return traceMessage(next, this.client, RPC_WORKFLOW, rpcOperation(context), rpcTraceHeaderOf(context.switchToRpc().getContext()));
       case 'ws':
         return traceMessage(next, this.client, WS_WORKFLOW, wsOperation(context), undefined);
+      case 'graphql':
+        return traceGraphqlResolver(context, next, this.graphql);
       default:
         return undefined;
     }

@@ -10,6 +10,7 @@ import { DiscoveryModule, HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { TeracronClient } from '../core/client';
 import type { TeracronLogger } from '../core/logger';
 import { TeracronTracer } from '../tracing/tracer';
+import { correlateConsoleLogger } from './console-logger-correlation';
 import { createNestLoggerAdapter } from './nest-logger-adapter';
 import { enableOutboundPropagation } from './outbound-propagation';
 import { providedScrubber } from './scrubber-provider-lookup';
@@ -31,6 +32,7 @@ const MAX_SHUTDOWN_FLUSH_MS = 5_000;
 export class TeracronModule extends ConfigurableModuleClass implements OnApplicationBootstrap, OnApplicationShutdown {
   private disposeOutbound: (() => void) | undefined;
   private disposeServerSpans: (() => void) | undefined;
+  private disposeLogCorrelation: (() => void) | undefined;
 
   constructor(
     private readonly client: TeracronClient,
@@ -64,6 +66,7 @@ export class TeracronModule extends ConfigurableModuleClass implements OnApplica
     this.messageHandlers.bind(this.client);
     this.disposeOutbound ??= enableOutboundPropagation({ propagateTo: this.layer.propagateTo });
     if (this.client.tracing.enabled) this.disposeServerSpans ??= traceHttpServerOf(this.adapterHost, this.client, this.layer);
+    if (this.client.tracing.enabled) this.disposeLogCorrelation ??= correlateConsoleLogger();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -72,6 +75,8 @@ export class TeracronModule extends ConfigurableModuleClass implements OnApplica
     dispose?.();
     this.disposeServerSpans?.();
     this.disposeServerSpans = undefined;
+    this.disposeLogCorrelation?.();
+    this.disposeLogCorrelation = undefined;
     await this.client.stop(shutdownFlushDeadlineMs(this.client));
   }
 

@@ -1,0 +1,88 @@
+/**
+ * Opt-in spans per call of a field with its own resolver (`@ResolveField`), which can run
+ * thousands of times in one operation. The resolvers are wrapped once, in the schema graphql-js
+ * executes, when the app has bootstrapped: no Nest pipeline per call and nothing for fields
+ * without a resolver. Per call the wrapper costs a context read and a counter; only the first
+ * `maxFieldSpans` calls of an operation in a sampled trace get a span (named `Order.items`, a
+ * child of the span current when graphql-js resolves it), the rest are counted on the request span.
+ */
+import type { TraceSink } from '../../core/trace-sink';
+import { currentTraceContext, runInTraceContext } from '../../tracing/context';
+import { endWithResult } from '../../tracing/traced-result';
+import { startMethodSpan } from '../../tracing/trace-start';
+import { graphqlOperationOf } from './graphql-operation';
+
+type Resolve = (this: unknown, source: unknown, args: unknown, context: unknown, info: unknown) => unknown;
+
+interface FieldLike {
+  resolve?: Resolve;
+}
+
+interface NamedTypeLike {
+  name: string;
+  getFields?: () => Record<string, FieldLike>;
+}
+
+/** The part of a GraphQLSchema we read. */
+export interface SchemaLike {
+  getTypeMap(): Record<string, NamedTypeLike>;
+  getQueryType(): unknown;
+  getMutationType(): unknown;
+  getSubscriptionType(): unknown;
+}
+
+export interface FieldSpanSettings {
+  sink: TraceSink;
+  workflow: string;
+  maxFieldSpans: number;
+}
+
+const WRAPPED = Symbol('teracron.fieldSpans');
+
+/** Wraps the field resolvers of `schema` until the returned function puts them back. */
+export function traceFieldResolvers(schema: SchemaLike, settings: FieldSpanSettings): () => void {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
+  const restores: Array<() => void> = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    // Root fields are the interceptor's; introspection types (`__Type`…) are graphql-js's own.
+    if (roots.has(type) || type.name.startsWith('__') || typeof type.getFields !== 'function') continue;
+    for (const [fieldName, field] of Object.entries(type.getFields())) {
+      const original = field.resolve;
+      if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) continue;
+      const wrapped = tracedResolve(original, `${type.name}.${fieldName}`, settings);
+      field.resolve = wrapped;
+      restores.push(() => {
+        if (field.resolve === wrapped) field.resolve = original;
+      });
+    }
+  }
+  return () => {
+    for (const restore of restores.splice(0)) restore();
+  };
+}
+
+function tracedResolve(original: Resolve, operationName: string, settings: FieldSpanSettings): Resolve {
+  const { sink, workflow, maxFieldSpans } = settings;
+  const traced = function (this: unknown, source: unknown, args: unknown, context: unknown, info: unknown): unknown {
+    const current = sink.running ? currentTraceContext() : undefined;
+    if (current === undefined || !current.sampled || current.sink !== sink) return original.call(this, source, args, context, info);
+    const operation = graphqlOperationOf(context);
+    if (operation === undefined) return original.call(this, source, args, context, info);
+    if (operation.fieldSpans >= maxFieldSpans) {
+      operation.droppedFieldSpans++;
+      return original.call(this, source, args, context, info);
+    }
+    operation.fieldSpans++;
+    const span = startMethodSpan(workflow, operationName, current);
+    let result: unknown;
+    try {
+      result = runInTraceContext(span, () => original.call(this, source, args, context, info));
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    }
+    return endWithResult(span, result);
+  };
+  Object.defineProperty(traced, WRAPPED, { value: true });
+  return traced as Resolve;
+}
