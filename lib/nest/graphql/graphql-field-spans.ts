@@ -1,8 +1,8 @@
 /**
- * Opt-in spans per call of a field with its own resolver (`@ResolveField`), which can run
- * thousands of times in one operation. The resolvers are wrapped once, in the schema graphql-js
- * executes, when the app has bootstrapped: no Nest pipeline per call and nothing for fields
- * without a resolver. Per call the wrapper costs a context read and a counter; only the first
+ * Opt-in spans per call of a `@ResolveField` resolver, which can run thousands of times in one
+ * operation. Those resolvers are wrapped once, in the schema graphql-js executes, when the app has
+ * bootstrapped: no Nest pipeline per call, and plain `@Field`s (which Nest also gives a resolve
+ * function) are left alone. Per call the wrapper costs a context read and a counter; only the first
  * `maxFieldSpans` calls of an operation in a sampled trace get a span (named `Order.items`, a
  * child of the span current when graphql-js resolves it), the rest are counted on the request span.
  */
@@ -39,8 +39,31 @@ export interface FieldSpanSettings {
 
 const WRAPPED = Symbol('teracron.fieldSpans');
 
-/** Wraps the field resolvers of `schema` until the returned function puts them back. */
-export function traceFieldResolvers(schema: SchemaLike, settings: FieldSpanSettings): () => void {
+/** Metadata @nestjs/graphql's decorators leave (its graphql.constants), read as its resolvers explorer reads it. */
+const RESOLVER_TYPE = 'graphql:resolver_type';
+const RESOLVER_NAME = 'graphql:resolver_name';
+const RESOLVE_PROPERTY = 'graphql:resolve_property';
+
+/** `Type.field` of every `@ResolveField` method of `instance` (a provider of the app). */
+export function resolvedFieldsOf(instance: object, methodNames: readonly string[]): string[] {
+  const found: string[] = [];
+  const prototype = Object.getPrototypeOf(instance) as Record<string, unknown> | null;
+  if (prototype === null) return found;
+  for (const methodName of methodNames) {
+    const method = prototype[methodName];
+    if (typeof method !== 'function' || !Reflect.getMetadata(RESOLVE_PROPERTY, method)) continue;
+    const typeName: unknown = Reflect.getMetadata(RESOLVER_TYPE, method) || Reflect.getMetadata(RESOLVER_TYPE, instance.constructor);
+    const fieldName: unknown = Reflect.getMetadata(RESOLVER_NAME, method) || methodName;
+    if (typeof typeName === 'string' && typeof fieldName === 'string') found.push(`${typeName}.${fieldName}`);
+  }
+  return found;
+}
+
+/**
+ * Wraps the resolvers of `schema` whose `Type.field` is in `resolvedFields` until the returned
+ * function puts them back.
+ */
+export function traceFieldResolvers(schema: SchemaLike, resolvedFields: ReadonlySet<string>, settings: FieldSpanSettings): () => void {
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]);
   const restores: Array<() => void> = [];
   for (const type of Object.values(schema.getTypeMap())) {
@@ -48,8 +71,9 @@ export function traceFieldResolvers(schema: SchemaLike, settings: FieldSpanSetti
     if (roots.has(type) || type.name.startsWith('__') || typeof type.getFields !== 'function') continue;
     for (const [fieldName, field] of Object.entries(type.getFields())) {
       const original = field.resolve;
-      if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED]) continue;
-      const wrapped = tracedResolve(original, `${type.name}.${fieldName}`, settings);
+      const name = `${type.name}.${fieldName}`;
+      if (typeof original !== 'function' || (original as { [WRAPPED]?: true })[WRAPPED] || !resolvedFields.has(name)) continue;
+      const wrapped = tracedResolve(original, name, settings);
       field.resolve = wrapped;
       restores.push(() => {
         if (field.resolve === wrapped) field.resolve = original;

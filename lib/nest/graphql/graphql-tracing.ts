@@ -6,11 +6,11 @@
  * so an app without GraphQL pays one scan of its modules at start-up and loads nothing.
  */
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { ModulesContainer } from '@nestjs/core';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { TeracronClient } from '../../core/client';
 import { TERACRON_NEST_LAYER } from '../teracron-nest-layer.token';
 import type { NestLayerOptions } from '../teracron-module-options';
-import { traceFieldResolvers, type SchemaLike } from './graphql-field-spans';
+import { resolvedFieldsOf, traceFieldResolvers, type SchemaLike } from './graphql-field-spans';
 import { endGraphqlOperation, graphqlOperationOf } from './graphql-operation';
 
 interface RequestHookContext {
@@ -39,6 +39,7 @@ export class GraphqlTracing implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     private readonly modules: ModulesContainer,
+    private readonly scanner: MetadataScanner,
     private readonly client: TeracronClient,
     @Inject(TERACRON_NEST_LAYER) private readonly layer: NestLayerOptions,
   ) {}
@@ -46,12 +47,27 @@ export class GraphqlTracing implements OnApplicationBootstrap, OnApplicationShut
   onApplicationBootstrap(): void {
     const settings = this.layer.graphql;
     if (!settings.enabled || !this.client.enabled || !this.client.tracing.enabled || this.releases.length > 0) return;
-    for (const found of graphqlProvidersOf(this.modules)) {
+    const graphqlModules = graphqlProvidersOf(this.modules);
+    const resolvedFields = settings.fieldSpans && graphqlModules.length > 0 ? this.resolvedFields() : undefined;
+    for (const found of graphqlModules) {
       if (found.hooksHost !== undefined) this.releases.push(hookOperations(found.hooksHost, this.client));
-      if (settings.fieldSpans && found.schema !== undefined) {
-        this.releases.push(traceFieldResolvers(found.schema, { sink: this.client, workflow: settings.workflow, maxFieldSpans: settings.maxFieldSpans }));
+      if (resolvedFields !== undefined && found.schema !== undefined) {
+        this.releases.push(traceFieldResolvers(found.schema, resolvedFields, { sink: this.client, workflow: settings.workflow, maxFieldSpans: settings.maxFieldSpans }));
       }
     }
+  }
+
+  /** `Type.field` of every `@ResolveField` method of the app's providers. */
+  private resolvedFields(): Set<string> {
+    const fields = new Set<string>();
+    for (const module of this.modules.values()) {
+      for (const wrapper of module.providers.values()) {
+        const instance: unknown = wrapper.instance;
+        if (instance === null || typeof instance !== 'object') continue;
+        for (const field of resolvedFieldsOf(instance, this.scanner.getAllMethodNames(Object.getPrototypeOf(instance)))) fields.add(field);
+      }
+    }
+    return fields;
   }
 
   onApplicationShutdown(): void {
