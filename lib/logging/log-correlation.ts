@@ -10,7 +10,7 @@ import { currentTraceContext } from '../tracing/context';
 export interface LogCorrelation {
   /** 32 hex characters: the trace of the work that wrote the line. */
   trace_id: string;
-  /** 16 hex characters: the innermost recorded span; absent in an unsampled trace. */
+  /** 32 hex characters: the innermost recorded span; absent in an unsampled trace. */
   span_id?: string;
 }
 
@@ -22,23 +22,22 @@ export function currentLogCorrelation(): LogCorrelation | undefined {
   return spanId ? { trace_id: context.traceId, span_id: spanId } : { trace_id: context.traceId };
 }
 
-const NOTHING: Readonly<Record<string, never>> = Object.freeze({});
-
 /**
  * pino's `mixin` option: `pino({ mixin: teracronPinoMixin })`, or with nestjs-pino
- * `LoggerModule.forRoot({ pinoHttp: { mixin: teracronPinoMixin } })`. pino calls it for every line.
+ * `LoggerModule.forRoot({ pinoHttp: { mixin: teracronPinoMixin } })`. pino calls it for every line
+ * and merges the line's own fields into what it returns, so each call returns a new object.
  */
-export function teracronPinoMixin(): LogCorrelation | Readonly<Record<string, never>> {
+export function teracronPinoMixin(): Partial<LogCorrelation> {
   try {
-    return currentLogCorrelation() ?? NOTHING;
+    return currentLogCorrelation() ?? {};
   } catch {
-    return NOTHING;
+    return {};
   }
 }
 
 /** The shape winston (logform) expects of a format: an object with `transform(info)`. */
 export interface WinstonLikeFormat {
-  transform(info: Record<string | symbol, unknown>): Record<string | symbol, unknown>;
+  transform<Info extends object>(info: Info): Info;
 }
 
 /**
@@ -50,12 +49,13 @@ export interface WinstonLikeFormat {
  */
 export function teracronWinstonFormat(): WinstonLikeFormat {
   return {
-    transform(info) {
+    transform<Info extends object>(info: Info): Info {
       try {
         const ids = currentLogCorrelation();
         if (ids !== undefined && info !== null && typeof info === 'object') {
-          info.trace_id = ids.trace_id;
-          if (ids.span_id !== undefined) info.span_id = ids.span_id;
+          const fields = info as Record<string, unknown>;
+          fields.trace_id = ids.trace_id;
+          if (ids.span_id !== undefined) fields.span_id = ids.span_id;
         }
       } catch {
         // A log line is written whether or not we could add the ids.
