@@ -9,32 +9,27 @@
 import { ConsoleLogger } from '@nestjs/common';
 import { currentLogCorrelation } from '../logging/log-correlation';
 
-type FormatMessage = (this: ConsoleLogger, ...args: unknown[]) => string;
-type GetJsonLogObject = (this: ConsoleLogger, ...args: unknown[]) => Record<string, unknown>;
-
-interface PatchableConsoleLogger {
-  formatMessage?: FormatMessage;
-  getJsonLogObject?: GetJsonLogObject;
-}
+type Method = (this: ConsoleLogger, ...args: unknown[]) => unknown;
+type Wrapped = 'formatMessage' | 'getJsonLogObject';
 
 /** formatMessage(logLevel, message, pidMessage, formattedLogLevel, contextMessage, timestampDiff, …) in Nest 11 and 12. */
 const TIMESTAMP_DIFF_ARG = 5;
 
 let users = 0;
-let originals: { formatMessage: FormatMessage | undefined; getJsonLogObject: GetJsonLogObject | undefined } | undefined;
+/** What each wrapper calls: the method it replaced (kept while anyone's wrapper may still call ours). */
+const originals: Partial<Record<Wrapped, Method>> = {};
 
-const formatMessage: FormatMessage = function (this: ConsoleLogger, ...args: unknown[]): string {
-  const original = originals?.formatMessage;
-  if (original === undefined) return '';
-  const suffix = users > 0 ? textSuffix() : '';
-  if (suffix !== '' && args.length > TIMESTAMP_DIFF_ARG) args[TIMESTAMP_DIFF_ARG] = suffix + String(args[TIMESTAMP_DIFF_ARG] ?? '');
-  return Reflect.apply(original, this, args);
-};
-
-const getJsonLogObject: GetJsonLogObject = function (this: ConsoleLogger, ...args: unknown[]): Record<string, unknown> {
-  const record = Reflect.apply(originals!.getJsonLogObject!, this, args);
-  if (users > 0) addIds(record);
-  return record;
+const wrappers: Record<Wrapped, Method> = {
+  formatMessage(this: ConsoleLogger, ...args: unknown[]): unknown {
+    const suffix = users > 0 ? textSuffix() : '';
+    if (suffix !== '' && args.length > TIMESTAMP_DIFF_ARG) args[TIMESTAMP_DIFF_ARG] = suffix + String(args[TIMESTAMP_DIFF_ARG] ?? '');
+    return Reflect.apply(originals.formatMessage!, this, args);
+  },
+  getJsonLogObject(this: ConsoleLogger, ...args: unknown[]): unknown {
+    const record = Reflect.apply(originals.getJsonLogObject!, this, args) as Record<string, unknown>;
+    if (users > 0) addIds(record);
+    return record;
+  },
 };
 
 function textSuffix(): string {
@@ -58,27 +53,38 @@ function addIds(record: Record<string, unknown>): void {
   }
 }
 
+const prototype = ConsoleLogger.prototype as unknown as Partial<Record<Wrapped, Method>>;
+
+function install(name: Wrapped): void {
+  const current = prototype[name];
+  if (typeof current !== 'function' || current === wrappers[name]) return;
+  // Someone wrapped ours and calls it: wrapping theirs again would call ourselves in a loop.
+  if (originals[name] !== undefined && current !== originals[name]) return;
+  originals[name] = current;
+  prototype[name] = wrappers[name];
+}
+
+function uninstall(name: Wrapped): void {
+  // A wrapper installed after ours keeps calling ours, which then only passes through.
+  if (prototype[name] !== wrappers[name]) return;
+  prototype[name] = originals[name];
+  delete originals[name];
+}
+
 /**
  * Adds the ids to ConsoleLogger lines until the returned function is called (one call per app;
- * the prototype is restored when the last app stops, unless someone wrapped it after us).
+ * the prototype is restored when the last app stops).
  */
 export function correlateConsoleLogger(): () => void {
-  const prototype = ConsoleLogger.prototype as unknown as PatchableConsoleLogger;
-  if (originals === undefined) {
-    originals = { formatMessage: prototype.formatMessage, getJsonLogObject: prototype.getJsonLogObject };
-    if (originals.formatMessage !== undefined) prototype.formatMessage = formatMessage;
-    if (originals.getJsonLogObject !== undefined) prototype.getJsonLogObject = getJsonLogObject;
-  }
+  install('formatMessage');
+  install('getJsonLogObject');
   users++;
   let done = false;
   return () => {
     if (done) return;
     done = true;
-    if (--users > 0 || originals === undefined) return;
-    // Someone who wrapped our wrapper keeps it; with no users left it only passes through.
-    if (prototype.formatMessage !== formatMessage || prototype.getJsonLogObject !== getJsonLogObject) return;
-    if (originals.formatMessage !== undefined) prototype.formatMessage = originals.formatMessage;
-    if (originals.getJsonLogObject !== undefined) prototype.getJsonLogObject = originals.getJsonLogObject;
-    originals = undefined;
+    if (--users > 0) return;
+    uninstall('formatMessage');
+    uninstall('getJsonLogObject');
   };
 }

@@ -7,8 +7,8 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Injectable, Module, type DynamicModule } from '@nestjs/common';
-import { Args, Field, GraphQLModule, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { Args, Field, GraphQLModule, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, ResolverDecoratorHost } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { SpanRecord } from '../../lib/core/types';
@@ -71,6 +71,20 @@ class OrderResolver {
   }
 }
 
+/** The app's own request hooks, set before Teracron's: they must keep running, with their own state. */
+@Injectable()
+class AuditHooks implements OnModuleInit {
+  readonly ended: Array<{ state: unknown; errors: number }> = [];
+  private started = 0;
+
+  constructor(private readonly host: ResolverDecoratorHost) {}
+
+  onModuleInit(): void {
+    this.host.setOnRequestStartHook(() => ({ audit: ++this.started }));
+    this.host.setOnRequestEndHook((context: { state?: unknown; errors?: readonly unknown[] }) => this.ended.push({ state: context.state, errors: context.errors?.length ?? 0 }));
+  }
+}
+
 const DRIVERS: Array<{ platform: Platform; name: string; graphqlModule: () => DynamicModule }> = [
   { platform: 'express', name: 'Apollo', graphqlModule: () => GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true }) },
   { platform: 'fastify', name: 'Mercurius', graphqlModule: () => GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true }) },
@@ -79,7 +93,7 @@ const DRIVERS: Array<{ platform: Platform; name: string; graphqlModule: () => Dy
 function appModule(domain: string, graphqlModule: DynamicModule, graphql: GraphqlTracingOptions): new () => unknown {
   @Module({
     imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1, graphql }), graphqlModule],
-    providers: [OrderResolver, OrderStore],
+    providers: [OrderResolver, OrderStore, AuditHooks],
   })
   class GraphqlAppModule {}
   return GraphqlAppModule;
@@ -106,9 +120,9 @@ for (const driver of DRIVERS) {
     const spansOf = (traceId: string): SpanRecord[] => ingest.spans().filter((span) => span.trace_id === traceId);
 
     /** Posts a GraphQL document and waits until the request span of its trace reached the ingest (it ends last). */
-    async function query(app: RunningNestApp, document: string): Promise<{ body: { data?: unknown; errors?: Array<{ message: string }> }; root: SpanRecord; spans: SpanRecord[] }> {
+    async function query(app: RunningNestApp, document: string, status = 200): Promise<{ body: { data?: unknown; errors?: Array<{ message: string }> }; root: SpanRecord; spans: SpanRecord[] }> {
       const response = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document }) });
-      assert.equal(response.status, 200);
+      assert.equal(response.status, status);
       const body = (await response.json()) as { data?: unknown; errors?: Array<{ message: string }> };
       const { traceId, spanId } = responseTraceIds(response);
       await ingest.waitFor(() => spansOf(traceId).some((span) => span.span_id === spanId), WAIT_MS);
@@ -182,6 +196,32 @@ for (const driver of DRIVERS) {
       assert.equal(spans.length, 102);
       assert.equal(root.metadata?.['graphql.field_spans'], 100);
       assert.equal(root.metadata?.['graphql.field_spans_dropped'], FIELD_CALLS - 100);
+    });
+
+    it('runs the app’s own request hooks, with their state and errors', async () => {
+      const audit = withoutFields.app.get(AuditHooks);
+      const before = audit.ended.length;
+      await query(withoutFields, 'query Broken { broken }');
+      const [ended, ...more] = audit.ended.slice(before);
+      assert.deepEqual(more, []);
+      assert.deepEqual(ended?.errors, 1);
+      assert.match(JSON.stringify(ended?.state), /^\{"audit":\d+\}$/);
+    });
+
+    it('names a document that fails validation `graphql`, with its 400 (and its error where the driver reports it)', async () => {
+      const { body, root, spans } = await query(withoutFields, 'query Bad { nope }', 400);
+      assert.match(body.errors?.[0]?.message ?? '', /Cannot query field "nope"/);
+      assert.equal(root.operation, 'graphql');
+      assert.equal(root.metadata?.['http.status_code'], 400);
+      assert.equal(spans.length, 1);
+      if (driver.name === 'Apollo') {
+        assert.equal(root.status, 'failed');
+        assert.equal(root.error_type, 'GraphQLError');
+        assert.equal(root.metadata?.['graphql.errors'], 1);
+      } else {
+        // Mercurius ends no request hook for a document it could not validate: the 4xx rule applies.
+        assert.equal(root.status, 'succeeded');
+      }
     });
   });
 }

@@ -47,16 +47,18 @@ export class GraphqlOperation {
   }
 
   /**
-   * The answer is about to be sent with these errors. An operation no resolver saw (a validation
-   * error, an introspection query) is named `graphql`, with the name the client gave if any.
+   * The request hook saw the operation begin: until a resolver names it, the request span is
+   * `graphql`, with the name the client gave if any (what a document that fails validation keeps).
    */
-  finish(errors: readonly unknown[] | null | undefined, clientOperationName: unknown): void {
+  begin(clientOperationName: unknown): void {
+    if (this.named) return;
+    this.request?.rename(typeof clientOperationName === 'string' && clientOperationName !== '' ? `graphql ${clientOperationName}` : 'graphql');
+  }
+
+  /** The answer is about to be sent with these errors (those of resolvers, validation, non-null fields…). */
+  finish(errors: readonly unknown[] | null | undefined): void {
     const request = this.request;
     if (request === undefined) return;
-    if (!this.named) {
-      this.named = true;
-      request.rename(typeof clientOperationName === 'string' && clientOperationName !== '' ? `graphql ${clientOperationName}` : 'graphql');
-    }
     if (Array.isArray(errors) && errors.length > 0) {
       const first = errors[0] as { originalError?: unknown } | null;
       request.markAnswerFailed(first?.originalError ?? first);
@@ -79,12 +81,12 @@ export function graphqlOperationOf(context: unknown): GraphqlOperation | undefin
   return operation;
 }
 
-export function endGraphqlOperation(context: unknown, errors: readonly unknown[] | null | undefined, clientOperationName: unknown): void {
+export function endGraphqlOperation(context: unknown, errors: readonly unknown[] | null | undefined): void {
   if (context === null || typeof context !== 'object') return;
   const operation = operations.get(context);
   if (operation === undefined) return;
   operations.delete(context);
-  operation.finish(errors, clientOperationName);
+  operation.finish(errors);
 }
 
 /** Apollo's context holds the request as `req`; Mercurius's holds Fastify's reply, whose `request` it is. */

@@ -116,7 +116,7 @@ function hookOperations(host: RequestHooksHost, client: TeracronClient): () => v
   const previousEnd = host.getOnRequestEndHook();
   const start: RequestHook = (context) => {
     try {
-      if (client.running) graphqlOperationOf(context?.context);
+      if (client.running) graphqlOperationOf(context?.context)?.begin(context?.operationName);
     } catch {
       // The operation runs untraced.
     }
@@ -124,7 +124,7 @@ function hookOperations(host: RequestHooksHost, client: TeracronClient): () => v
   };
   const end: RequestHook = (context) => {
     try {
-      if (client.running) endGraphqlOperation(context?.context, context?.errors, context?.operationName);
+      if (client.running) endGraphqlOperation(context?.context, context?.errors);
     } catch {
       // The request span ends as its status says.
     }
