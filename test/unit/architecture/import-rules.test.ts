@@ -1,6 +1,6 @@
 /**
  * The layering rule of STYLE.md, checked on the sources: imports point down only
- * (nest → integrations → tracing → core; agent → core, ingest), and nothing below the Nest layer imports @nestjs.
+ * (nest → integrations, logging → tracing → core; agent → core, ingest), and nothing below the Nest layer imports @nestjs.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { repoRoot } from '../../support/vectors';
 
 const libDir = path.join(repoRoot(), 'lib');
-const layers = ['core', 'tracing', 'ingest', 'nest', 'agent', 'integrations'] as const;
+const layers = ['core', 'tracing', 'ingest', 'nest', 'agent', 'integrations', 'logging'] as const;
 type Layer = (typeof layers)[number];
 
 /** Which of our layers each layer may import. */
@@ -17,11 +17,12 @@ const allowed: Record<Layer, Layer[]> = {
   core: ['core'],
   tracing: ['tracing', 'core'],
   ingest: ['ingest', 'core'],
-  nest: ['nest', 'integrations', 'tracing', 'core'],
+  nest: ['nest', 'integrations', 'logging', 'tracing', 'core'],
   agent: ['agent', 'ingest', 'core', 'tracing'],
   integrations: ['integrations', 'tracing', 'core'],
+  logging: ['logging', 'tracing', 'core'],
 };
-const frameworkFree: Layer[] = ['core', 'tracing', 'ingest', 'agent'];
+const frameworkFree: Layer[] = ['core', 'tracing', 'ingest', 'agent', 'logging'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -50,7 +51,7 @@ describe('import rules', () => {
     assert.ok(files.length > 10);
   });
 
-  it('keeps core, tracing, ingest and agent free of @nestjs imports', () => {
+  it('keeps core, tracing, ingest, agent and logging free of @nestjs imports', () => {
     const offenders = files
       .filter((f) => frameworkFree.includes(layerOf(f)!))
       .flatMap((f) => importsOf(readFileSync(f, 'utf8')).filter((s) => s.startsWith('@nestjs/')).map((s) => `${path.relative(libDir, f)} → ${s}`));
