@@ -29,8 +29,11 @@ export interface RequestSpanState {
   named: boolean;
   /** The handler's error, as the interceptor saw it before any exception filter. */
   error: { value: unknown } | undefined;
-  /** Set by a layer above HTTP (GraphQL): the answer carried an error although its status is not a 5xx. */
-  answerError: { value: unknown } | undefined;
+  /**
+   * Set only by a layer above HTTP (GraphQL): the answer carried an error although its status is
+   * not a 5xx. Left out of the literal below, so other requests pay one property read for it.
+   */
+  answerError?: { value: unknown };
   /** Fastify's request object, which knows the matched route (the raw request does not). */
   frameworkRequest: unknown;
 }
@@ -86,7 +89,7 @@ function onRequestStart(message: unknown): void {
       metadata: { 'http.method': method },
     });
     if (span === NOOP_SPAN) return;
-    const state: RequestSpanState = { span, method, named: false, error: undefined, answerError: undefined, frameworkRequest: undefined };
+    const state: RequestSpanState = { span, method, named: false, error: undefined, frameworkRequest: undefined };
     (request as StatefulRequest)[STATE] = state;
     const header = span.traceHeader();
     if (header !== undefined) response.setHeader(TRACE_HEADER, header);
