@@ -8,7 +8,9 @@ import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { Args, Field, GraphQLModule, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, ResolverDecoratorHost } from '@nestjs/graphql';
+import { Args, Field, GraphQLModule, ID, Int, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, ResolverDecoratorHost, Subscription } from '@nestjs/graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { SpanRecord } from '../../lib/core/types';
@@ -65,6 +67,11 @@ class OrderResolver {
     return { id: 'new', quantity };
   }
 
+  @Subscription(() => Order)
+  async *orderPlaced(): AsyncGenerator<{ orderPlaced: Order }> {
+    yield { orderPlaced: { id: 'live', quantity: 1 } };
+  }
+
   @ResolveField(() => Int)
   total(@Parent() order: Order): number {
     return order.quantity * 10;
@@ -86,7 +93,11 @@ class AuditHooks implements OnModuleInit {
 }
 
 const DRIVERS: Array<{ platform: Platform; name: string; graphqlModule: () => DynamicModule }> = [
-  { platform: 'express', name: 'Apollo', graphqlModule: () => GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true }) },
+  {
+    platform: 'express',
+    name: 'Apollo',
+    graphqlModule: () => GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true, subscriptions: { 'graphql-ws': true } }),
+  },
   { platform: 'fastify', name: 'Mercurius', graphqlModule: () => GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true }) },
 ];
 
@@ -223,5 +234,25 @@ for (const driver of DRIVERS) {
         assert.equal(root.status, 'succeeded');
       }
     });
+
+    if (driver.name === 'Apollo') {
+      it('gives a @Subscription call its span (over graphql-ws, a root: no HTTP request carries it)', async () => {
+        const client = createClient({ url: `${withoutFields.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false });
+        try {
+          const received = await new Promise<unknown>((resolve, reject) => {
+            const values: unknown[] = [];
+            client.subscribe({ query: 'subscription Live { orderPlaced { id } }' }, { next: (value) => values.push(value), error: reject, complete: () => resolve(values) });
+          });
+          assert.deepEqual(received, [{ data: { orderPlaced: { id: 'live' } } }]);
+        } finally {
+          await client.dispose();
+        }
+        await ingest.waitFor(() => ingest.spans().some((span) => span.operation === 'Subscription.orderPlaced'), WAIT_MS);
+        const subscription = ingest.spans().find((span) => span.operation === 'Subscription.orderPlaced')!;
+        assert.equal(subscription.workflow, 'graphql');
+        assert.equal(subscription.status, 'succeeded');
+        assert.equal(subscription.parent_span_id, null);
+      });
+    }
   });
 }
