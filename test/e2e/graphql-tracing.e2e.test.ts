@@ -98,7 +98,12 @@ const DRIVERS: Array<{ platform: Platform; name: string; graphqlModule: () => Dy
     name: 'Apollo',
     graphqlModule: () => GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true, subscriptions: { 'graphql-ws': true } }),
   },
-  { platform: 'fastify', name: 'Mercurius', graphqlModule: () => GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true }) },
+  // Nest's interceptors also run for field resolvers here: the global interceptor must leave them to the field spans.
+  {
+    platform: 'fastify',
+    name: 'Mercurius',
+    graphqlModule: () => GraphQLModule.forRoot<MercuriusDriverConfig>({ driver: MercuriusDriver, autoSchemaFile: true, fieldResolverEnhancers: ['interceptors'] }),
+  },
 ];
 
 function appModule(domain: string, graphqlModule: DynamicModule, graphql: GraphqlTracingOptions): new () => unknown {

@@ -26,6 +26,9 @@ export function operationNameOf(info: ResolveInfoLike): string {
   return name ? `${info.operation.operation} ${name}` : info.operation.operation;
 }
 
+/** A GraphQL Name (spec §2.1.9), of a length an operation can carry: anything else a client sends is not used. */
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,127}$/;
+
 export class GraphqlOperation {
   private named = false;
   /** Field spans recorded, and those beyond the cap that were only counted. */
@@ -52,7 +55,7 @@ export class GraphqlOperation {
    */
   begin(clientOperationName: unknown): void {
     if (this.named) return;
-    this.request?.rename(typeof clientOperationName === 'string' && clientOperationName !== '' ? `graphql ${clientOperationName}` : 'graphql');
+    this.request?.rename(typeof clientOperationName === 'string' && GRAPHQL_NAME.test(clientOperationName) ? `graphql ${clientOperationName}` : 'graphql');
   }
 
   /** The answer is about to be sent with these errors (those of resolvers, validation, non-null fields…). */
