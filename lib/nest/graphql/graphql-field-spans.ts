@@ -8,6 +8,7 @@
  */
 import type { TraceSink } from '../../core/trace-sink';
 import { currentTraceContext, runInTraceContext } from '../../tracing/context';
+import type { SpanHandle } from '../../tracing/span';
 import { endWithResult } from '../../tracing/traced-result';
 import { startMethodSpan } from '../../tracing/trace-start';
 import { graphqlOperationOf } from './graphql-operation';
@@ -87,17 +88,27 @@ export function traceFieldResolvers(schema: SchemaLike, resolvedFields: Readonly
 
 function tracedResolve(original: Resolve, operationName: string, settings: FieldSpanSettings): Resolve {
   const { sink, workflow, maxFieldSpans } = settings;
-  const traced = function (this: unknown, source: unknown, args: unknown, context: unknown, info: unknown): unknown {
+  /** The span for this call, or undefined: not sampled, no trace, or over the operation's cap. */
+  const fieldSpan = (context: unknown): SpanHandle | undefined => {
     const current = sink.running ? currentTraceContext() : undefined;
-    if (current === undefined || !current.sampled || current.sink !== sink) return original.call(this, source, args, context, info);
+    if (current === undefined || !current.sampled || current.sink !== sink) return undefined;
     const operation = graphqlOperationOf(context);
-    if (operation === undefined) return original.call(this, source, args, context, info);
+    if (operation === undefined) return undefined;
     if (operation.fieldSpans >= maxFieldSpans) {
       operation.droppedFieldSpans++;
-      return original.call(this, source, args, context, info);
+      return undefined;
     }
     operation.fieldSpans++;
-    const span = startMethodSpan(workflow, operationName, current);
+    return startMethodSpan(workflow, operationName, current);
+  };
+  const traced = function (this: unknown, source: unknown, args: unknown, context: unknown, info: unknown): unknown {
+    let span: SpanHandle | undefined;
+    try {
+      span = fieldSpan(context);
+    } catch {
+      // A tracing fault costs the span, never the field.
+    }
+    if (span === undefined) return original.call(this, source, args, context, info);
     let result: unknown;
     try {
       result = runInTraceContext(span, () => original.call(this, source, args, context, info));
