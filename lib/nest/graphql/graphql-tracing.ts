@@ -47,13 +47,17 @@ export class GraphqlTracing implements OnApplicationBootstrap, OnApplicationShut
   onApplicationBootstrap(): void {
     const settings = this.layer.graphql;
     if (!settings.enabled || !this.client.enabled || !this.client.tracing.enabled || this.releases.length > 0) return;
-    const graphqlModules = graphqlProvidersOf(this.modules);
-    const resolvedFields = settings.fieldSpans && graphqlModules.length > 0 ? this.resolvedFields() : undefined;
-    for (const found of graphqlModules) {
-      if (found.hooksHost !== undefined) this.releases.push(hookOperations(found.hooksHost, this.client));
-      if (resolvedFields !== undefined && found.schema !== undefined) {
-        this.releases.push(traceFieldResolvers(found.schema, resolvedFields, { sink: this.client, workflow: settings.workflow, maxFieldSpans: settings.maxFieldSpans }));
+    try {
+      const graphqlModules = graphqlProvidersOf(this.modules);
+      const resolvedFields = settings.fieldSpans && graphqlModules.length > 0 ? this.resolvedFields() : undefined;
+      for (const found of graphqlModules) {
+        if (found.hooksHost !== undefined) this.releases.push(hookOperations(found.hooksHost, this.client));
+        if (resolvedFields !== undefined && found.schema !== undefined) {
+          this.releases.push(traceFieldResolvers(found.schema, resolvedFields, { sink: this.client, workflow: settings.workflow, maxFieldSpans: settings.maxFieldSpans }));
+        }
       }
+    } catch {
+      // An app we cannot read still starts: its resolvers keep their spans from the interceptor.
     }
   }
 
