@@ -54,6 +54,23 @@ describe('ConsoleLogger correlation', () => {
     }
   });
 
+  it('gives a line of an unsampled trace its trace id only', async () => {
+    const text = new ConsoleLogger('Orders', { colors: false });
+    const json = new ConsoleLogger('Orders', { json: true });
+    const stop = correlateConsoleLogger();
+    try {
+      await new RecordingSink({ sampleRate: 0 }).activeDuring(() => {
+        const [traceId, textLine, jsonLine] = span('orders', (handle) => [handle.traceId, stdoutOf(() => text.log('placing')), stdoutOf(() => json.log('placing'))]);
+        assert.match(textLine!, new RegExp(`\\[Orders\\] placing trace_id=${traceId}\\n$`));
+        const record = JSON.parse(jsonLine!) as Record<string, unknown>;
+        assert.equal(record.trace_id, traceId);
+        assert.equal('span_id' in record, false);
+      });
+    } finally {
+      stop();
+    }
+  });
+
   it('restores the prototype when the last user stops', () => {
     const original = { formatMessage: prototype.formatMessage, getJsonLogObject: prototype.getJsonLogObject };
     const first = correlateConsoleLogger();
