@@ -183,9 +183,15 @@ for (const kind of LOGGERS) {
 
     it(`never mixes ids across ${CONCURRENT_REQUESTS} requests, ${IN_FLIGHT} in flight`, async () => {
       const ids = Array.from({ length: CONCURRENT_REQUESTS }, (_, i) => `load-${i}`);
+      const linesBefore = app.lines.length;
       const headers = await Promise.all(ids.map((id) => get(`/orders/${id}`)));
-      await app.waitForLines((lines) => lines.length >= CHECKED_AT_INGEST * 2 + 1 + CONCURRENT_REQUESTS * 2);
-      const byMessage = new Map(app.lines.map((line) => [line.message, line]));
+      const byMessage = new Map<string, LogLine>();
+      let indexed = linesBefore;
+      // Indexes lines as they come; the full check runs only once enough lines are in.
+      await app.waitForLines((lines) => {
+        for (; indexed < lines.length; indexed++) byMessage.set(lines[indexed]!.message, lines[indexed]!);
+        return lines.length - linesBefore >= CONCURRENT_REQUESTS * 2 && ids.every((id) => byMessage.has(`received order ${id}`) && byMessage.has(`placing order ${id}`));
+      });
       const serviceSpans = new Set<string>();
       ids.forEach((id, i) => {
         const { traceId, spanId } = headers[i]!;
