@@ -3,7 +3,7 @@
  * Sources are parsed with swc (TypeScript 7 has no compiler API for dependency-cruiser), so
  * type-only imports and side-effect imports (`import '@nestjs/common'`) count like any other.
  */
-const FRAMEWORK_FREE = '^lib/(core|tracing|http|bullmq)/';
+const FRAMEWORK_FREE = '^lib/(core|tracing|http|bullmq|logging)/';
 
 module.exports = {
   forbidden: [
@@ -17,7 +17,7 @@ module.exports = {
     {
       name: 'framework-free-no-nest',
       severity: 'error',
-      comment: 'lib/core, lib/tracing, lib/http and lib/bullmq run without Nest: the agent and plain Node use them.',
+      comment: 'lib/core, lib/tracing, lib/http, lib/bullmq and lib/logging run without Nest: the agent and plain Node use them.',
       from: { path: FRAMEWORK_FREE },
       to: { path: '(^|/)node_modules/@nestjs/|^@nestjs/' },
     },
@@ -33,13 +33,13 @@ module.exports = {
       severity: 'error',
       comment: 'lib/core is the bottom layer: the client knows nothing of spans beyond the TraceSink it implements.',
       from: { path: '^lib/core/' },
-      to: { path: '^lib/(tracing|http|bullmq)/' },
+      to: { path: '^lib/(tracing|http|bullmq|logging)/' },
     },
     {
       name: 'tracing-below-http-and-bullmq',
       severity: 'error',
       from: { path: '^lib/tracing/' },
-      to: { path: '^lib/(http|bullmq)/' },
+      to: { path: '^lib/(http|bullmq|logging)/' },
     },
     {
       name: 'ingest-only-core',

@@ -26,3 +26,7 @@ export type { TeracronLogger } from './core/logger';
 export { TeracronConfigError } from './core/config/config-error';
 
 export { TeracronBullMQTelemetry, type TeracronBullMQTelemetryOptions } from './bullmq/teracron-bullmq-telemetry';
+
+// Log correlation and GraphQL.
+export { currentLogCorrelation, teracronPinoMixin, teracronWinstonFormat, type LogCorrelation, type WinstonLikeFormat } from './logging/log-correlation';
+export type { GraphqlTracingOptions } from './nest/graphql/graphql-tracing-options';

@@ -13,7 +13,7 @@
  * - Excluded (`exclude`) by path on arrival, and by template once named: it records nothing.
  * - Ended once, when the response emits 'close' (after 'finish', or when the client left first),
  *   with the status sent: failed for a 5xx (with the handler's error when one was reported),
- *   succeeded for a 4xx the app answered on purpose; a client that left first gives `http.aborted`.
+ *   succeeded for a 4xx the app answered on purpose (failed when a layer above, GraphQL, reported errors in the answer); a client that left first gives `http.aborted`.
  *
  * The per-request state rides on the raw request under a private symbol (cheaper per request
  * than a WeakMap entry); only this module reads or writes it.
@@ -21,6 +21,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceSink } from '../core/trace-sink';
+import type { FlatRecord } from '../core/types';
 import { enterTraceContext, leaveTraceContext } from '../tracing/context';
 import { TRACE_HEADER } from '../tracing/propagation';
 import { NOOP_SPAN, type SpanHandle } from '../tracing/span';
@@ -42,6 +43,20 @@ interface RequestSpan {
   named: boolean;
   /** The handler's error, as reported before any exception filter turned it into a response. */
   error: { value: unknown } | undefined;
+  /**
+   * An error the answer carried in its body (a GraphQL response with `errors`), set by a layer
+   * above HTTP; left out of the literal made per request, so a plain request pays one read for it.
+   */
+  answerError?: { value: unknown };
+}
+
+/** The request span as a layer above HTTP sees it (GraphQL): it knows better than the route what the request was. */
+export interface RequestSpanAccess {
+  readonly span: SpanHandle;
+  /** Names the span for good: the route template no longer replaces it when the request ends. */
+  rename(operation: string, metadata?: FlatRecord): void;
+  /** The span ends failed with this error unless its status is a 5xx (then it fails as usual). */
+  markAnswerFailed(error: unknown): void;
 }
 
 const CHANNEL = 'http.server.request.start';
@@ -171,13 +186,31 @@ export class HttpRequestSpans {
         return;
       }
       span.setMetadata({ 'http.status_code': response.statusCode });
-      if (response.statusCode < 500) span.end();
+      if (response.statusCode < 500 && state.answerError) span.fail(state.answerError.value);
+      else if (response.statusCode < 500) span.end();
       else if (state.error) span.fail(state.error.value);
       else span.endWith('failed');
     } catch {
       // Telemetry never throws into the host app.
     }
   }
+}
+
+/** The sampled request span of a raw request or of Express's / Fastify's request, for a layer above HTTP; undefined when it has none. */
+export function requestSpanOf(request: unknown): RequestSpanAccess | undefined {
+  const state = stateOf(request);
+  if (state === undefined || !state.span.sampled) return undefined;
+  return {
+    span: state.span,
+    rename(operation, metadata) {
+      state.named = true;
+      state.span.setOperation(operation);
+      if (metadata !== undefined) state.span.setMetadata(metadata);
+    },
+    markAnswerFailed(error) {
+      state.answerError ??= { value: error };
+    },
+  };
 }
 
 /** The span state of a request: Node's request carries it; Fastify's request holds Node's as `raw`. */

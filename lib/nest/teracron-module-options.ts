@@ -9,6 +9,7 @@ import type { TeracronOptions } from '../core/config/options';
 import { resolveWorkflowOption } from '../core/config/workflow-option';
 import type { ExcludedRoute } from '../http/route-exclusion';
 import type { BackgroundWorkOptions } from './background-work-options';
+import { resolveGraphqlTracing, type GraphqlTracingOptions, type ResolvedGraphqlTracing } from './graphql/graphql-tracing-options';
 
 export interface TeracronModuleOptions extends TeracronOptions, BackgroundWorkOptions {
   /** Workflow of the spans opened per HTTP request. Default `'http'`. */
@@ -17,12 +18,15 @@ export interface TeracronModuleOptions extends TeracronOptions, BackgroundWorkOp
   exclude?: ExcludedRoute[];
   /** Hosts outbound requests may carry `X-Teracron-Trace` to (a host, a `.suffix` domain or a RegExp). Default: all hosts. */
   propagateTo?: Array<string | RegExp>;
+  /** GraphQL operations and resolvers (`@nestjs/graphql`): on by default; `{ fieldSpans: true }` adds `@ResolveField` spans. */
+  graphql?: boolean | GraphqlTracingOptions;
 }
 
 export interface NestLayerOptions {
   workflow: string;
   exclude: ExcludedRoute[];
   propagateTo: Array<string | RegExp> | undefined;
+  graphql: ResolvedGraphqlTracing;
 }
 
 export const DEFAULT_HTTP_WORKFLOW = 'http';
@@ -34,6 +38,7 @@ const NEST_ONLY_KEYS: Record<Exclude<keyof TeracronModuleOptions, keyof Teracron
   propagateTo: true,
   schedule: true,
   events: true,
+  graphql: true,
 };
 
 /**
@@ -60,7 +65,7 @@ export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLay
       "Invalid Teracron option propagateTo: expected an array of hosts ('api.example.com', '.example.com') or RegExps. Remove it to propagate to every host.",
     );
   }
-  return { workflow: resolveWorkflowOption('workflow', workflow, DEFAULT_HTTP_WORKFLOW), exclude: exclude ?? [], propagateTo };
+  return { workflow: resolveWorkflowOption('workflow', workflow, DEFAULT_HTTP_WORKFLOW), exclude: exclude ?? [], propagateTo, graphql: resolveGraphqlTracing(options.graphql) };
 }
 
 /** The options the core client understands: a copy of the core's keys only (unknown keys were warned about already). */

@@ -12,6 +12,7 @@ import { HttpRequestSpans } from '../http/http-request-spans';
 import type { TeracronOptions } from '../core/config/options';
 import { TeracronTracer } from '../tracing/tracer';
 import { resolveBackgroundWork } from './background-work-options';
+import { GraphqlTracing } from './graphql/graphql-tracing';
 import { createNestLoggerAdapter } from './nest-logger-adapter';
 import { isScrubberProvided, ScrubberSlot } from './teracron-scrubber';
 import { coreOptionsOf, resolveNestLayerOptions, unknownModuleOptionWarnings, type NestLayerOptions, type TeracronModuleOptions } from './teracron-module-options';
@@ -66,5 +67,6 @@ export const TERACRON_PROVIDERS: Provider[] = [
   },
   TeracronExplorer,
   TeracronLifecycle,
+  GraphqlTracing,
   { provide: APP_INTERCEPTOR, useClass: TeracronInterceptor },
 ];

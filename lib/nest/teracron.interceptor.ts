@@ -10,18 +10,25 @@ import type { Observable } from 'rxjs';
 import { TeracronClient } from '../core/client';
 import type { HttpRequestSpans } from '../http/http-request-spans';
 import { routeTemplateOf } from '../http/route-template';
+import { traceGraphqlResolver, type GraphqlResolverSettings } from './graphql/graphql-resolver-spans';
 import { handleInSpan, handleOutsideTrace } from './handler-in-span';
 import { rpcOperation, wsOperation } from './message-operation';
 import { traceMessage } from './message-spans';
 import { rpcTraceHeaderOf } from './rpc-trace-header';
-import { RPC_WORKFLOW, TERACRON_HTTP_SPANS, WS_WORKFLOW } from './teracron.constants';
+import type { NestLayerOptions } from './teracron-module-options';
+import { RPC_WORKFLOW, TERACRON_HTTP_SPANS, TERACRON_NEST_LAYER, WS_WORKFLOW } from './teracron.constants';
 
 @Injectable()
 export class TeracronInterceptor implements NestInterceptor {
+  private readonly graphql: GraphqlResolverSettings;
+
   constructor(
     private readonly client: TeracronClient,
     @Inject(TERACRON_HTTP_SPANS) private readonly httpSpans: HttpRequestSpans,
-  ) {}
+    @Inject(TERACRON_NEST_LAYER) layer: NestLayerOptions,
+  ) {
+    this.graphql = { sink: client, workflow: layer.graphql.workflow, enabled: layer.graphql.enabled };
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const client = this.client;
@@ -49,6 +56,8 @@ export class TeracronInterceptor implements NestInterceptor {
         return traceMessage(next, this.client, RPC_WORKFLOW, rpcOperation(context), rpcTraceHeaderOf(context.switchToRpc().getContext()));
       case 'ws':
         return traceMessage(next, this.client, WS_WORKFLOW, wsOperation(context), undefined);
+      case 'graphql':
+        return traceGraphqlResolver(context, next, this.graphql);
       default:
         return undefined;
     }

@@ -1,7 +1,7 @@
 /**
  * The app's telemetry lifecycle, as a provider: once the app is bootstrapped it binds the user's
  * scrubber, starts the client, hands it the wrapped methods, turns on outbound propagation and
- * attaches the request spans to the app's HTTP server; in Nest's shutdown hooks (`app.close()`, or
+ * attaches the request spans to the app's HTTP server and trace ids to Nest's log lines; in Nest's shutdown hooks (`app.close()`, or
  * SIGTERM after `enableShutdownHooks()`) it undoes that and stops the client with a final flush,
  * which waits at most min(timeoutSeconds, 5) seconds, so a hanging ingest never holds a shutdown longer.
  */
@@ -12,6 +12,7 @@ import type { TeracronLogger } from '../core/logger';
 import type { HttpRequestSpans } from '../http/http-request-spans';
 import { routeTemplateOf } from '../http/route-template';
 import { enableOutboundPropagation } from '../http/outbound-propagation';
+import { correlateConsoleLogger } from './console-logger-correlation';
 import { createNestLoggerAdapter } from './nest-logger-adapter';
 import { providedScrubber, type ScrubberSlot } from './teracron-scrubber';
 import type { NestLayerOptions, TeracronModuleOptions } from './teracron-module-options';
@@ -31,6 +32,7 @@ interface FastifyLike {
 @Injectable()
 export class TeracronLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private disposeOutbound: (() => void) | undefined;
+  private disposeLogCorrelation: (() => void) | undefined;
   private routeHookAdded = false;
 
   constructor(
@@ -54,7 +56,9 @@ export class TeracronLifecycle implements OnApplicationBootstrap, OnApplicationS
     this.client.start();
     this.explorer.claimFor(this.client);
     this.disposeOutbound ??= enableOutboundPropagation({ propagateTo: this.layer.propagateTo });
-    if (this.client.tracing.enabled) this.attachHttpServer();
+    if (!this.client.tracing.enabled) return;
+    this.attachHttpServer();
+    this.disposeLogCorrelation ??= correlateConsoleLogger();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -62,6 +66,8 @@ export class TeracronLifecycle implements OnApplicationBootstrap, OnApplicationS
     this.disposeOutbound = undefined;
     dispose?.();
     this.httpSpans.detach();
+    this.disposeLogCorrelation?.();
+    this.disposeLogCorrelation = undefined;
     await this.client.stop(Math.min(this.client.config.timeoutSeconds * 1_000, MAX_SHUTDOWN_FLUSH_MS));
   }
 

@@ -1,7 +1,8 @@
 /**
- * The background-work integrations are optional: in a process where bullmq, @nestjs/bullmq,
- * @nestjs/schedule and @nestjs/event-emitter cannot be resolved, the package root loads, the
- * Teracron module boots, and a traced request reaches the ingest.
+ * The integrations are optional: in a process where bullmq, @nestjs/bullmq, @nestjs/schedule,
+ * @nestjs/event-emitter, @nestjs/graphql and its drivers, graphql, pino, nestjs-pino, winston and
+ * nest-winston cannot be resolved, the package root loads, the Teracron module boots, log lines
+ * carry their ids, and a traced request reaches the ingest.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

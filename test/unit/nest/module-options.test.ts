@@ -2,15 +2,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TeracronConfigError } from '../../../lib/core/config/config-error';
 import { coreOptionsOf, resolveNestLayerOptions } from '../../../lib/nest/teracron-module-options';
+import { resolveGraphqlTracing } from '../../../lib/nest/graphql/graphql-tracing-options';
 
 describe('the Nest layer options', () => {
   it('applies the defaults: workflow http, nothing excluded, propagation to every host', () => {
-    assert.deepEqual(resolveNestLayerOptions({}), { workflow: 'http', exclude: [], propagateTo: undefined });
+    assert.deepEqual(resolveNestLayerOptions({}), { workflow: 'http', exclude: [], propagateTo: undefined, graphql: resolveGraphqlTracing(undefined) });
   });
 
   it('keeps what was given', () => {
     const options = { workflow: 'api', exclude: ['/health', /^\/internal/, { method: 'GET', path: '/ready' }], propagateTo: ['.example.com', /^api\./] };
-    assert.deepEqual(resolveNestLayerOptions(options), options);
+    assert.deepEqual(resolveNestLayerOptions(options), { ...options, graphql: resolveGraphqlTracing(undefined) });
   });
 
   it('refuses a bad value with a TeracronConfigError naming the option', () => {

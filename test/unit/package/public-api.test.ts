@@ -20,6 +20,7 @@ const ROOT_EXPORTS = [
   'TeracronScrubber',
   'TeracronTracer',
   'Trace',
+  'currentLogCorrelation',
   'currentSpan',
   'emitEvent',
   'enableOutboundPropagation',
@@ -31,6 +32,8 @@ const ROOT_EXPORTS = [
   'startSpan',
   'startTeracron',
   'stopTeracron',
+  'teracronPinoMixin',
+  'teracronWinstonFormat',
 ];
 
 const PROTOCOL_EXPORTS = ['EnvelopeError', 'decodeApiKey', 'decodeMetricsBatch', 'decryptEnvelope', 'encodeApiKey', 'encodeMetricsBatch', 'encryptEnvelope', 'parseTraceHeader', 'shouldSample'];
