@@ -201,12 +201,18 @@ describe('local Teracron UI in Chromium, at the edges', () => {
       // is read from the network layer, as the server sent it.
       const cdp = await browser.context.newCDPSession(page);
       await cdp.send('Network.enable');
+      // CDP may report a response's extra info before the request itself: keep both, match either way.
       const crash = new Promise<number>((resolve) => {
         let requestId: string | undefined;
+        const statuses = new Map<string, number>();
         cdp.on('Network.requestWillBeSent', (event) => {
-          if (event.request.url === `${target}//[`) requestId = event.requestId;
+          if (event.request.url !== `${target}//[`) return;
+          requestId = event.requestId;
+          const status = statuses.get(requestId);
+          if (status !== undefined) resolve(status);
         });
         cdp.on('Network.responseReceivedExtraInfo', (event) => {
+          statuses.set(event.requestId, event.statusCode);
           if (event.requestId === requestId) resolve(event.statusCode);
         });
       });

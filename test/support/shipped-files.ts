@@ -18,6 +18,12 @@ export interface PackageManifest {
   exports?: unknown;
 }
 
+/**
+ * Build folders whose sources live elsewhere in lib/: the local Teracron's browser code is compiled
+ * from lib/agent/dev/ui/web into its own folder (ES modules, beside the page and stylesheet), since
+ * dist/lib/agent/dev/ui/web holds the CommonJS build of the span tree that `tail` shares.
+ */
+const SOURCES_OF = [{ built: 'lib/agent/dev/ui/public/', source: 'lib/agent/dev/ui/web/' }];
 const TOP_LEVEL = /^(package\.json|README(\.md)?|LICEN[CS]E(\.md|\.txt)?)$/i;
 const BUILD_DIR = 'dist/lib/';
 const NEVER = [
@@ -48,7 +54,7 @@ function refusal(file: string, sourceExists: (repoPath: string) => boolean): str
   for (const rule of NEVER) if (rule.test.test(file)) return rule.why;
   if (!file.includes('/')) return TOP_LEVEL.test(file) ? undefined : 'not part of the library';
   if (!file.startsWith(BUILD_DIR)) return 'outside the library build (dist/lib)';
-  const inLib = `lib/${file.slice(BUILD_DIR.length)}`;
+  const inLib = sourcePathOf(`lib/${file.slice(BUILD_DIR.length)}`);
   if (inLib.endsWith('.d.ts')) return sourceExists(`${inLib.slice(0, -'.d.ts'.length)}.ts`) ? undefined : `stale: no source ${inLib.slice(0, -5)}.ts`;
   if (inLib.endsWith('.js')) {
     const base = inLib.slice(0, -'.js'.length);
@@ -56,6 +62,11 @@ function refusal(file: string, sourceExists: (repoPath: string) => boolean): str
   }
   if (inLib.endsWith('.ts')) return 'TypeScript source (only .d.ts is shipped)';
   return sourceExists(inLib) ? undefined : `stale: an asset with no ${inLib}`;
+}
+
+function sourcePathOf(libPath: string): string {
+  for (const { built, source } of SOURCES_OF) if (libPath.startsWith(built)) return source + libPath.slice(built.length);
+  return libPath;
 }
 
 /** bin entries, main, types, and every string target of `exports`. */
