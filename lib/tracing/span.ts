@@ -58,6 +58,8 @@ export class RecordingSpan implements SpanHandle {
   ended = false;
   private metadata: Record<string, unknown> | null = null;
   private captured: Record<string, unknown> | null = null;
+  /** The context a @Trace call entered this span from, put back when the call returns. */
+  outerContext: TraceContext | undefined = undefined;
 
   constructor(
     readonly sink: TraceSink,

@@ -4,15 +4,11 @@
  * difference in either decorator order. Per call it costs one context lookup when nothing is
  * recorded; spans, capture and encoding happen only for sampled traces of a running client.
  */
-import { currentActiveClient } from '../core/active-clients';
 import { TeracronConfigError } from '../core/config/config-error';
-import { applyInTraceContext, currentTraceContext, type TraceContext } from './context';
 import { captureMarksOf } from './capture.decorator';
 import { copyFunctionIdentity } from './method-metadata';
+import { closeMethodSpan, failMethodSpan, openMethodSpan, type CaptureSlot, type TracedSite } from './method-span';
 import { parameterNames } from './parameter-names';
-import { NOOP_SPAN } from './span';
-import { endWithResult } from './traced-result';
-import { startMethodSpan } from './trace-start';
 
 export interface TraceOptions {
   /** Parameter names whose values are sent with the span (opt-in). */
@@ -21,15 +17,15 @@ export interface TraceOptions {
   operation?: string;
 }
 
-interface CaptureSlot {
-  index: number;
-  name: string;
-  rest: boolean;
-}
-
 type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
 
 const ORIGINAL = Symbol('teracron.traced.original');
+
+// Module-level names, read straight from the closure: through the import's namespace object each
+// call would hold one more register in the wrapper's frame, at every traced level of a recursion.
+const open = openMethodSpan;
+const close = closeMethodSpan;
+const fail = failMethodSpan;
 
 export function Trace(workflow: string, options: TraceOptions = {}): MethodDecorator & ClassDecorator {
   if (typeof workflow !== 'string' || workflow.trim() === '') {
@@ -63,52 +59,26 @@ function traceClass(constructor: Function, workflow: string, options: TraceOptio
 }
 
 function wrapMethod(original: AnyMethod, target: object, propertyKey: string | symbol, workflow: string, options: TraceOptions): AnyMethod {
-  const operation = options.operation || `${nameOf(target)}.${String(propertyKey)}`;
-  const capture = capturePlan(original, target, propertyKey, options.capture);
-
+  const site: TracedSite = {
+    workflow,
+    operation: options.operation || `${nameOf(target)}.${String(propertyKey)}`,
+    capture: capturePlan(original, target, propertyKey, options.capture),
+  };
+  // The stack holds this frame and the method's only: everything else happens in calls that
+  // return before the method runs or after it returned, and `original.apply` forwards
+  // `arguments` without a frame of its own (Reflect.apply costs a deeper frame here).
   const traced = function (this: unknown): unknown {
-    const context = currentTraceContext();
-    if (context === undefined) {
-      const client = currentActiveClient();
-      if (client === undefined || !client.tracing.enabled) return Reflect.apply(original, this, arguments);
-    } else if (!context.sampled) {
-      return Reflect.apply(original, this, arguments);
+    const span = open(site, arguments);
+    if (span === undefined) return original.apply(this, arguments as unknown as unknown[]);
+    try {
+      return close(span, original.apply(this, arguments as unknown as unknown[]));
+    } catch (error) {
+      throw fail(span, error);
     }
-    return callTraced(original, this, arguments, workflow, operation, capture, context);
   };
   copyFunctionIdentity(original, traced);
   Object.defineProperty(traced, ORIGINAL, { value: original });
   return traced;
-}
-
-function callTraced(original: AnyMethod, self: unknown, args: IArguments, workflow: string, operation: string, capture: readonly CaptureSlot[] | null, context: TraceContext | undefined): unknown {
-  const span = startMethodSpan(workflow, operation, context);
-  if (span === NOOP_SPAN) return Reflect.apply(original, self, args);
-  if (!span.sampled) return applyInTraceContext(span, original, self, args);
-  if (capture !== null) {
-    try {
-      span.setCaptured(capturedValues(capture, args));
-    } catch {
-      // Reading arguments never fails the call.
-    }
-  }
-  let result: unknown;
-  try {
-    result = applyInTraceContext(span, original, self, args);
-  } catch (error) {
-    span.fail(error);
-    throw error;
-  }
-  return endWithResult(span, result);
-}
-
-function capturedValues(capture: readonly CaptureSlot[], args: IArguments): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const slot of capture) {
-    const value = slot.rest ? Array.prototype.slice.call(args, slot.index) : args[slot.index];
-    if (value !== undefined) values[slot.name] = value;
-  }
-  return values;
 }
 
 /** Decoration-time: which argument indexes are sent, by `capture` names and `@Capture()` marks. */

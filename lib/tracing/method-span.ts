@@ -1,0 +1,86 @@
+/**
+ * The span of one @Trace call, in three steps around the call itself: open (decide, start,
+ * capture, enter the context), then close with the result or fail with the thrown value (put the
+ * caller's context back, end the span). The wrapper keeps only the span between them, so each
+ * traced level adds one small frame to the stack. None of the three ever throws.
+ */
+import { currentActiveClient } from '../core/active-clients';
+import { currentTraceContext, enterTraceContext, restoreTraceContext, type TraceContext } from './context';
+import { NOOP_SPAN, type RecordingSpan, type SpanHandle } from './span';
+import { endWithResult } from './traced-result';
+import { startMethodSpan } from './trace-start';
+
+export interface CaptureSlot {
+  index: number;
+  name: string;
+  rest: boolean;
+}
+
+/** What a traced method knows at decoration time. */
+export interface TracedSite {
+  readonly workflow: string;
+  readonly operation: string;
+  readonly capture: readonly CaptureSlot[] | null;
+}
+
+/** The span the call runs in, entered; undefined when nothing is traced (call the method as it is). */
+export function openMethodSpan(site: TracedSite, args: IArguments): SpanHandle | undefined {
+  try {
+    const context = currentTraceContext();
+    if (context === undefined) {
+      const client = currentActiveClient();
+      if (client === undefined || !client.tracing.enabled) return undefined;
+    } else if (!context.sampled) {
+      return undefined;
+    }
+    const span = startMethodSpan(site.workflow, site.operation, context);
+    if (span === NOOP_SPAN) return undefined;
+    if (span.sampled) {
+      (span as RecordingSpan).outerContext = context;
+      if (site.capture !== null) captureArguments(span, site.capture, args);
+    }
+    enterTraceContext(span);
+    return span;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns what the caller gets: `result` itself, or for a native Promise or an Observable, its traced mirror. */
+export function closeMethodSpan(span: SpanHandle, result: unknown): unknown {
+  try {
+    restoreTraceContext(outerContextOf(span));
+    return span.sampled ? endWithResult(span, result) : result;
+  } catch {
+    return result;
+  }
+}
+
+/** Returns the thrown value for the wrapper to re-throw: the very same value. */
+export function failMethodSpan(span: SpanHandle, error: unknown): unknown {
+  try {
+    restoreTraceContext(outerContextOf(span));
+    span.fail(error);
+  } catch {
+    // The caller gets its error whatever happens here.
+  }
+  return error;
+}
+
+/** Only a new root is entered unsampled (inside an unsampled trace the call passes through), so its outer context is none. */
+function outerContextOf(span: SpanHandle): TraceContext | undefined {
+  return span.sampled ? (span as RecordingSpan).outerContext : undefined;
+}
+
+function captureArguments(span: SpanHandle, capture: readonly CaptureSlot[], args: IArguments): void {
+  try {
+    const values: Record<string, unknown> = {};
+    for (const slot of capture) {
+      const value = slot.rest ? Array.prototype.slice.call(args, slot.index) : args[slot.index];
+      if (value !== undefined) values[slot.name] = value;
+    }
+    span.setCaptured(values);
+  } catch {
+    // A throwing argument (a Proxy, a getter) is left out rather than failing the call.
+  }
+}
