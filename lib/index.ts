@@ -17,7 +17,7 @@ export { TRACE_HEADER, getTraceHeader, setTraceHeader, runWithTraceHeader, parse
 export { shouldSample } from './tracing/sampling';
 
 export { TeracronClient, type TeracronStats } from './core/client';
-export type { TeracronOptions, TracingScrubber } from './core/config/options';
+export type { TeracronOptions, TracingScrubber, TracingScrubberField } from './core/config/options';
 export { TeracronConfigError } from './core/config/config-error';
 export { decodeApiKey, encodeApiKey } from './core/config/api-key';
 export type { TeracronLogger } from './core/logger';

@@ -8,7 +8,7 @@ import type { SpanRecord, SpanStatus } from '../core/types';
 import type { TraceContext } from './context';
 import { emitSpanEnded, emitSpanStarted } from './events';
 import { cutText, errorFieldsOf, OPERATION_MAX, type ErrorFields, SPAN_ERROR_MESSAGE_MAX, WORKFLOW_MAX } from './sanitize';
-import { scrubbedCaptured, scrubbedMetadata } from './span-data';
+import { scrubbedCaptured, scrubbedError, scrubbedMetadata } from './scrub';
 
 export interface SpanHandle extends TraceContext {
   /** '' when the span is not recorded. */
@@ -123,7 +123,7 @@ export class RecordingSpan implements SpanHandle {
     this.ended = true;
     try {
       const durationMs = Math.max(0, performance.now() - this.startMono);
-      const errorFields = hasError ? errorFieldsOf(error) : undefined;
+      const errorFields = hasError ? scrubbedError(this.sink, errorFieldsOf(error)) : undefined;
       if (!this.sink.dropSpanIfFull()) this.sink.enqueueSpan(this.record(status, durationMs, errorFields));
       this.metadata = null;
       this.captured = null;
@@ -135,7 +135,6 @@ export class RecordingSpan implements SpanHandle {
 
   /** The wire form: cut to the server's limits, sanitised, and shown to the user's scrubber. */
   private record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
-    const scrubber = this.sink.tracing.scrubber;
     return {
       trace_id: this.traceId,
       span_id: this.spanId,
@@ -147,8 +146,8 @@ export class RecordingSpan implements SpanHandle {
       duration_ms: durationMs,
       error_type: errorFields ? cutText(errorFields.type, 256) : null,
       error_message: errorFields ? cutText(errorFields.message, SPAN_ERROR_MESSAGE_MAX) : null,
-      metadata: scrubbedMetadata(this.metadata, scrubber),
-      captured_params: scrubbedCaptured(this.captured, scrubber),
+      metadata: scrubbedMetadata(this.sink, this.metadata),
+      captured_params: scrubbedCaptured(this.sink, this.captured),
     };
   }
 
@@ -206,6 +205,7 @@ const DISABLED_SINK: TraceSink = {
   dropSpanIfFull: () => false,
   enqueueSpan() {},
   enqueueEvent() {},
+  countScrubberFailure() {},
 };
 
 /** What startSpan returns when no client runs or tracing is off: nothing, not even a trace id. */
