@@ -1,6 +1,7 @@
 /**
- * What the tracing engine needs of a client: its tracing settings and two cheap
- * enqueue calls. Kept as an interface so tracing never reaches into export internals.
+ * What the tracing engine needs of a client: its tracing settings, two cheap enqueue calls and
+ * a counter for scrubber failures. Kept as an interface so tracing never reaches into export
+ * internals.
  */
 import type { TracingScrubber, TracingScrubberField } from './config/options';
 import type { SpanRecord, WorkflowEventRecord } from './types';

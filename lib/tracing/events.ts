@@ -70,15 +70,17 @@ export function emitUserEvent(span: EventSource, type: string, options: EmitEven
   if (!EVENT_TYPES.has(type)) return false;
   const severity = options.severity !== undefined && SEVERITIES.has(options.severity) ? options.severity : 'info';
   const event = baseEvent(span, type as WorkflowEventType, severity);
-  const given: ErrorFields | undefined =
-    options.error !== undefined
-      ? errorFieldsOf(options.error)
-      : typeof options.errorMessage === 'string' && options.errorMessage !== ''
-        ? { type: typeof options.errorType === 'string' && options.errorType !== '' ? options.errorType : 'Unknown', message: options.errorMessage }
-        : undefined;
+  const given = errorOf(options);
   const error = given === undefined ? undefined : scrubbedError(span.sink, given);
   if (error !== undefined) addError(event, error.type, error.message);
   addMetadata(span.sink, event, options.metadata);
   span.sink.enqueueEvent(event);
   return true;
+}
+
+/** The event's error: from `error`, else from `errorType` / `errorMessage`; none without a message. */
+function errorOf(options: EmitEventOptions): ErrorFields | undefined {
+  if (options.error !== undefined) return errorFieldsOf(options.error);
+  if (typeof options.errorMessage !== 'string' || options.errorMessage === '') return undefined;
+  return { type: typeof options.errorType === 'string' && options.errorType !== '' ? options.errorType : 'Unknown', message: options.errorMessage };
 }

@@ -123,11 +123,14 @@ export class RecordingSpan implements SpanHandle {
     this.ended = true;
     try {
       const durationMs = Math.max(0, performance.now() - this.startMono);
-      const errorFields = hasError ? scrubbedError(this.sink, errorFieldsOf(error)) : undefined;
-      if (!this.sink.dropSpanIfFull()) this.sink.enqueueSpan(this.record(status, durationMs, errorFields));
+      const dropped = this.sink.dropSpanIfFull();
+      const emitEvents = this.sink.tracing.emitEvents;
+      // Scrubbed once for the span and its *_failed event; not at all when neither is sent.
+      const errorFields = hasError && (!dropped || emitEvents) ? scrubbedError(this.sink, errorFieldsOf(error)) : undefined;
+      if (!dropped) this.sink.enqueueSpan(this.record(status, durationMs, errorFields));
       this.metadata = null;
       this.captured = null;
-      if (this.sink.tracing.emitEvents) emitSpanEnded(this, status, durationMs, errorFields);
+      if (emitEvents) emitSpanEnded(this, status, durationMs, errorFields);
     } catch {
       // Telemetry never throws into the caller's code.
     }
