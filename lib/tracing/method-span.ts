@@ -23,27 +23,44 @@ export interface TracedSite {
   readonly capture: readonly CaptureSlot[] | null;
 }
 
-/** The span the call runs in, entered; undefined when nothing is traced (call the method as it is). */
-export function openMethodSpan(site: TracedSite, args: IArguments): SpanHandle | undefined {
-  try {
-    const context = currentTraceContext();
-    if (context === undefined) {
-      const client = currentActiveClient();
-      if (client === undefined || !client.tracing.enabled) return undefined;
-    } else if (!context.sampled) {
-      return undefined;
-    }
-    const span = startMethodSpan(site.workflow, site.operation, context);
-    if (span === NOOP_SPAN) return undefined;
-    if (span.sampled) {
-      (span as RecordingSpan).outerContext = context;
-      if (site.capture !== null) captureArguments(span, site.capture, args);
-    }
-    enterTraceContext(span);
-    return span;
-  } catch {
-    return undefined;
+/**
+ * The context isTracing() read, for the openMethodSpan() call that follows it at once (no other
+ * code runs in between): each read of the context costs an async-resource lookup.
+ */
+let checkedContext: TraceContext | undefined;
+
+/**
+ * The hot path of every traced call, small enough to be inlined: false with no client running
+ * or inside an unsampled trace, where the wrapper only calls the method.
+ */
+export function isTracing(): boolean {
+  const context = currentTraceContext();
+  if (context !== undefined) {
+    if (!context.sampled) return false;
+    checkedContext = context;
+    return true;
   }
+  checkedContext = undefined;
+  const client = currentActiveClient();
+  return client !== undefined && client.tracing.enabled;
+}
+
+/**
+ * The span the call runs in, entered; undefined when nothing is recorded (call the method as it
+ * is). Called right after isTracing() said yes. Starting a span and capturing never throw;
+ * entering the context throws only when the stack is exhausted, as calling the method would.
+ */
+export function openMethodSpan(site: TracedSite, args: IArguments): SpanHandle | undefined {
+  const context = checkedContext;
+  checkedContext = undefined;
+  const span = startMethodSpan(site.workflow, site.operation, context);
+  if (span === NOOP_SPAN) return undefined;
+  if (span.sampled) {
+    (span as RecordingSpan).outerContext = context;
+    if (site.capture !== null) captureArguments(span, site.capture, args);
+  }
+  enterTraceContext(span);
+  return span;
 }
 
 /** Returns what the caller gets: `result` itself, or for a native Promise or an Observable, its traced mirror. */
