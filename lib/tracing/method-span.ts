@@ -64,7 +64,7 @@ export function openMethodSpan(site: TracedSite, args: IArguments): SpanHandle |
 }
 
 /** Returns what the caller gets: `result` itself, or for a native Promise or an Observable, its traced mirror. */
-export function closeMethodSpan(span: SpanHandle, result: unknown): unknown {
+export function closeMethodSpan(result: unknown, span: SpanHandle): unknown {
   try {
     restoreTraceContext(outerContextOf(span));
     return span.sampled ? endWithResult(span, result) : result;
@@ -74,7 +74,7 @@ export function closeMethodSpan(span: SpanHandle, result: unknown): unknown {
 }
 
 /** Returns the thrown value for the wrapper to re-throw: the very same value. */
-export function failMethodSpan(span: SpanHandle, error: unknown): unknown {
+export function failMethodSpan(error: unknown, span: SpanHandle): unknown {
   try {
     restoreTraceContext(outerContextOf(span));
     span.fail(error);

@@ -61,17 +61,18 @@ function wrapMethod(original: AnyMethod, target: object, propertyKey: string | s
   };
   // While the method runs, the stack holds this frame and the method's only: the span work is
   // done in calls that return before the method starts or after it returned. Each traced level
-  // of a recursion costs this frame, so it holds as little as it can: the span, and no second
-  // copy of the context (the span keeps it). `original.apply` holds fewer registers across the
-  // call than `Reflect.apply` would (recursion depth: 43 % of plain against 39 %).
+  // of a recursion costs this frame, so it holds as few registers as it can: the span (which
+  // keeps the outer context), `original.apply` rather than Reflect.apply, and the span as the
+  // last argument of close and fail (first, it costs one more register). Recursion depth: 44 %
+  // of plain, against 39 % with Reflect.apply and both orders swapped.
   const traced = function (this: unknown): unknown {
     if (!isTracing()) return original.apply(this, arguments as unknown as unknown[]);
     const span = openMethodSpan(site, arguments);
     if (span === undefined) return original.apply(this, arguments as unknown as unknown[]);
     try {
-      return closeMethodSpan(span, original.apply(this, arguments as unknown as unknown[]));
+      return closeMethodSpan(original.apply(this, arguments as unknown as unknown[]), span);
     } catch (error) {
-      throw failMethodSpan(span, error);
+      throw failMethodSpan(error, span);
     }
   };
   copyFunctionIdentity(original, traced);
