@@ -84,9 +84,16 @@ export function failMethodSpan(error: unknown, span: SpanHandle): unknown {
   return error;
 }
 
-/** Only a new root is entered unsampled (inside an unsampled trace the call passes through), so its outer context is none. */
+/**
+ * The context to put back, taken from the span (which then lets go of it: a span still held by
+ * work it scheduled must not keep its ancestors alive). Only a new root is entered unsampled
+ * (inside an unsampled trace the call passes through), so its outer context is none.
+ */
 function outerContextOf(span: SpanHandle): TraceContext | undefined {
-  return span.sampled ? (span as RecordingSpan).outerContext : undefined;
+  if (!span.sampled) return undefined;
+  const outer = (span as RecordingSpan).outerContext;
+  (span as RecordingSpan).outerContext = undefined;
+  return outer;
 }
 
 function captureArguments(span: SpanHandle, capture: readonly CaptureSlot[], args: IArguments): void {
