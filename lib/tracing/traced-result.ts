@@ -9,7 +9,9 @@
  * - anything else (Promise subclasses, thenables, generators, Subjects, Proxies) is returned as
  *   the very same object and the span ends now, as succeeded: the method returned. Calling its
  *   `then` or reading its properties could run user code (a query builder runs on `then`).
- * Only the prototype is read (a Proxy's trap may throw, which is caught): no property, no getter.
+ * Only the prototype is read (a Proxy's trap may throw, which is caught), and `then` of an object
+ * whose prototype is Promise.prototype itself; nothing that reads or calls user code can throw
+ * into the caller.
  */
 import { types } from 'node:util';
 import type { SpanHandle } from './span';
