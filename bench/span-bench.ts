@@ -102,7 +102,7 @@ export async function runSpanBench(domain: string, unreachableDomain: string, ap
       return n + 1;
     });
 
-  const unsampledSink = { running: true, tracing: { enabled: true, sampleRate: 0, emitEvents: false, scrubber: undefined }, dropSpanIfFull: () => false, enqueueSpan() {}, enqueueEvent() {} } satisfies TraceSink;
+  const unsampledSink = { running: true, tracing: { enabled: true, sampleRate: 0, emitEvents: false, scrubber: undefined }, dropSpanIfFull: () => false, enqueueSpan() {}, enqueueEvent() {}, countScrubberFailure() {} } satisfies TraceSink;
   const silent = { debug() {}, warn() {}, error() {} };
   const queuingClient = createTeracronClient({ apiKey, domain: unreachableDomain, logger: silent }, { env: {}, collectMetrics: false });
   const exportingClient = createTeracronClient({ apiKey, domain, logger: silent }, { env: {}, collectMetrics: false });

@@ -21,7 +21,7 @@ export { enableOutboundPropagation, type OutboundPropagationOptions } from './ht
 export { TeracronClient, type TeracronStats } from './core/client';
 export type { KindStats } from './core/export/export-stats';
 export { startTeracron, stopTeracron, type StartTeracronOptions } from './standalone/start-teracron';
-export type { TeracronOptions, TracingScrubber } from './core/config/options';
+export type { TeracronOptions, TracingScrubber, TracingScrubberField } from './core/config/options';
 export type { TeracronLogger } from './core/logger';
 export { TeracronConfigError } from './core/config/config-error';
 

@@ -17,7 +17,8 @@ import { TargetProcessGoneError, type MetricsCollector } from './metrics/metrics
 import { ProcessMetricsCollector } from './metrics/process-metrics-collector';
 import { RemoteProcessCollector } from './metrics/remote-process-collector';
 import { SDK_VERSION } from './sdk-version';
-import type { TraceSink, TracingSettings } from './trace-sink';
+import type { TracingScrubberField } from './config/options';
+import type { ScrubberFailure, TraceSink, TracingSettings } from './trace-sink';
 import { IngestTransport } from './transport/ingest-transport';
 import type { MetricsSnapshot, SpanRecord, WorkflowEventRecord } from './types';
 import { ClientSpool } from './spool/client-spool';
@@ -57,6 +58,8 @@ export interface TeracronStats {
   metrics: KindStats;
   spans: KindStats;
   events: KindStats;
+  /** Fields the tracing scrubber failed on (threw, or returned something unusable): each was dropped, its span or event kept. */
+  scrubber: { failures: number };
 }
 
 const EVENTS_FLUSH_AT = 50;
@@ -84,6 +87,7 @@ export class TeracronClient implements TraceSink {
   private stopping: Promise<void> | undefined;
   private sampling = false;
   private targetGone = false;
+  private scrubberFailures = 0;
 
   constructor(options: TeracronOptions = {}) {
     const internals = (options as { [INTERNALS]?: TeracronClientInternals })[INTERNALS] ?? {};
@@ -179,6 +183,14 @@ export class TeracronClient implements TraceSink {
     if (this.state === 'running') this.lanes!.events.enqueue(event);
   }
 
+  countScrubberFailure(field: TracingScrubberField, failure: ScrubberFailure): void {
+    if (this.scrubberFailures++ > 0) return;
+    // Said once, debug or not: data is being dropped. The field's name only, never its content.
+    this.config.logger.warn(
+      `the tracing scrubber ${failure} for a field "${field}"; that field was dropped (never sent unscrubbed) and its span or event kept. Later failures are counted in stats().scrubber.failures without another warning.`,
+    );
+  }
+
   recordMetrics(snapshot: MetricsSnapshot): void {
     if (this.state !== 'running') return;
     const lane = this.lanes!.metrics;
@@ -225,8 +237,9 @@ export class TeracronClient implements TraceSink {
 
   stats(): TeracronStats {
     const empty = { enqueued: 0, sent: 0, retried: 0, dropped: {}, droppedTotal: 0, inQueue: 0, inFlight: 0, requests: 0 };
-    if (!this.lanes) return { metrics: empty, spans: { ...empty }, events: { ...empty } };
-    return { metrics: this.lanes.metrics.snapshot(), spans: this.lanes.spans.snapshot(), events: this.lanes.events.snapshot() };
+    const scrubber = { failures: this.scrubberFailures };
+    if (!this.lanes) return { metrics: empty, spans: { ...empty }, events: { ...empty }, scrubber };
+    return { metrics: this.lanes.metrics.snapshot(), spans: this.lanes.spans.snapshot(), events: this.lanes.events.snapshot(), scrubber };
   }
 
   private async shutdown(deadlineMs: number): Promise<void> {

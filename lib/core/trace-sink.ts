@@ -1,8 +1,9 @@
 /**
- * What the tracing engine needs of a client: its tracing settings and two cheap
- * enqueue calls. Kept as an interface so tracing never reaches into export internals.
+ * What the tracing engine needs of a client: its tracing settings, two cheap enqueue calls and
+ * a counter for scrubber failures. Kept as an interface so tracing never reaches into export
+ * internals.
  */
-import type { TracingScrubber } from './config/options';
+import type { TracingScrubber, TracingScrubberField } from './config/options';
 import type { SpanRecord, WorkflowEventRecord } from './types';
 
 export interface TracingSettings {
@@ -11,6 +12,9 @@ export interface TracingSettings {
   emitEvents: boolean;
   scrubber: TracingScrubber | undefined;
 }
+
+/** Why the scrubber's answer could not be used (said in the one warning; never the data). */
+export type ScrubberFailure = 'threw' | 'returned a non-object' | 'returned a Promise (a scrubber must be synchronous)' | 'returned an object that throws when read';
 
 export interface TraceSink {
   readonly running: boolean;
@@ -25,4 +29,6 @@ export interface TraceSink {
   enqueueSpan(span: SpanRecord): void;
   /** O(1), never throws; a full queue drops and counts. */
   enqueueEvent(event: WorkflowEventRecord): void;
+  /** O(1), never throws: the scrubber failed on `field`, which was dropped (the span or event is kept). */
+  countScrubberFailure(field: TracingScrubberField, failure: ScrubberFailure): void;
 }

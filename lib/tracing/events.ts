@@ -4,8 +4,9 @@
  * whose client has event emission on.
  */
 import type { TraceSink } from '../core/trace-sink';
-import type { EventSeverity, FlatRecord, SpanStatus, WorkflowEventRecord, WorkflowEventType } from '../core/types';
-import { cutText, errorFieldsOf, EVENT_ERROR_MESSAGE_MAX, MAX_EVENT_METADATA_KEYS, OPERATION_MAX, sanitizeMetadata, WORKFLOW_MAX } from './sanitize';
+import type { EventSeverity, SpanStatus, WorkflowEventRecord, WorkflowEventType } from '../core/types';
+import { cutText, errorFieldsOf, EVENT_ERROR_MESSAGE_MAX, OPERATION_MAX, WORKFLOW_MAX, type ErrorFields } from './sanitize';
+import { scrubbedError, scrubbedEventMetadata } from './scrub';
 
 const EVENT_TYPES: ReadonlySet<string> = new Set<WorkflowEventType>(['workflow_started', 'workflow_completed', 'workflow_failed', 'step_started', 'step_completed', 'step_failed', 'retry']);
 const SEVERITIES: ReadonlySet<string> = new Set<EventSeverity>(['info', 'warning', 'error', 'critical']);
@@ -45,8 +46,8 @@ function addError(event: WorkflowEventRecord, type: string | null | undefined, m
   event.error_message = cutText(message, EVENT_ERROR_MESSAGE_MAX);
 }
 
-function addMetadata(event: WorkflowEventRecord, metadata: Record<string, unknown> | undefined): void {
-  const clean: FlatRecord | null = sanitizeMetadata(metadata, MAX_EVENT_METADATA_KEYS);
+function addMetadata(sink: TraceSink, event: WorkflowEventRecord, metadata: Record<string, unknown> | undefined): void {
+  const clean = scrubbedEventMetadata(sink, metadata);
   if (clean !== null) event.metadata = clean;
 }
 
@@ -54,7 +55,8 @@ export function emitSpanStarted(span: EventSource): void {
   span.sink.enqueueEvent(baseEvent(span, span.isRoot ? 'workflow_started' : 'step_started', 'info'));
 }
 
-export function emitSpanEnded(span: EventSource, status: SpanStatus, durationMs: number, error: { type: string; message: string } | undefined): void {
+/** `error`: the span's error fields, already scrubbed. */
+export function emitSpanEnded(span: EventSource, status: SpanStatus, durationMs: number, error: ErrorFields | undefined): void {
   const failed = status === 'failed';
   const type: WorkflowEventType = span.isRoot ? (failed ? 'workflow_failed' : 'workflow_completed') : failed ? 'step_failed' : 'step_completed';
   const event = baseEvent(span, type, failed ? 'error' : 'info');
@@ -68,13 +70,17 @@ export function emitUserEvent(span: EventSource, type: string, options: EmitEven
   if (!EVENT_TYPES.has(type)) return false;
   const severity = options.severity !== undefined && SEVERITIES.has(options.severity) ? options.severity : 'info';
   const event = baseEvent(span, type as WorkflowEventType, severity);
-  if (options.error !== undefined) {
-    const fields = errorFieldsOf(options.error);
-    addError(event, fields.type, fields.message);
-  } else {
-    addError(event, options.errorType, options.errorMessage);
-  }
-  addMetadata(event, options.metadata);
+  const given = errorOf(options);
+  const error = given === undefined ? undefined : scrubbedError(span.sink, given);
+  if (error !== undefined) addError(event, error.type, error.message);
+  addMetadata(span.sink, event, options.metadata);
   span.sink.enqueueEvent(event);
   return true;
+}
+
+/** The event's error: from `error`, else from `errorType` / `errorMessage`; none without a message. */
+function errorOf(options: EmitEventOptions): ErrorFields | undefined {
+  if (options.error !== undefined) return errorFieldsOf(options.error);
+  if (typeof options.errorMessage !== 'string' || options.errorMessage === '') return undefined;
+  return { type: typeof options.errorType === 'string' && options.errorType !== '' ? options.errorType : 'Unknown', message: options.errorMessage };
 }

@@ -3,6 +3,7 @@
  * lengths in UTF-16 units (never splitting a surrogate pair), at most 32 keys, primitives only in
  * metadata, finite numbers only, and a never-throwing short string form for captured objects.
  */
+import { types } from 'node:util';
 import type { FlatRecord, Primitive } from '../core/types';
 
 export const MAX_KEYS = 32;
@@ -40,9 +41,9 @@ function primitiveOf(value: unknown, stringMax: number): Primitive | undefined {
 }
 
 /** The first `maxKeys` valid keys of `data`, each value converted (undefined: the key is left out); empty → null. */
-function sanitizeRecord(data: Record<string, unknown> | null | undefined, maxKeys: number, convert: (value: unknown) => Primitive | undefined): FlatRecord | null {
+function sanitizeRecord<V>(data: Record<string, unknown> | null | undefined, maxKeys: number, convert: (value: unknown) => V | undefined): Record<string, V> | null {
   if (data === null || data === undefined || typeof data !== 'object') return null;
-  const out: FlatRecord = {};
+  const out: Record<string, V> = {};
   let count = 0;
   for (const key of Object.keys(data)) {
     if (count >= maxKeys) break;
@@ -79,6 +80,50 @@ export function sanitizeCaptured(data: Record<string, unknown> | null | undefine
   return sanitizeRecord(data, MAX_KEYS, capturedValue);
 }
 
+/**
+ * Captured params as the scrubber sees them: the same keys and primitives as `sanitizeCaptured`,
+ * but objects and arrays as plain copies (their JSON form parsed back), so the scrubber can remove
+ * nested keys before the value becomes its string form. Never throws.
+ */
+export function capturedForScrubber(data: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
+  return sanitizeRecord<unknown>(data, MAX_KEYS, (value) => (typeof value === 'object' && value !== null ? plainDataOf(value) : capturedValue(value)));
+}
+
+/** A plain copy of an object (what JSON keeps of it), or its short string form when it has none. */
+function plainDataOf(value: object): unknown {
+  if (isDate(value)) return describeValue(value);
+  const json = jsonOf(value);
+  if (json === undefined) return describeValue(value);
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return describeValue(value);
+  }
+}
+
+/** A real Date (a Proxy or an object with Date.prototype is not one: getTime would throw on it). */
+function isDate(value: object): value is Date {
+  return types.isDate(value);
+}
+
+/** JSON of any object, circular references and BigInts included; undefined when it throws or has none. */
+function jsonOf(value: object): string | undefined {
+  try {
+    const seen = new WeakSet<object>();
+    return JSON.stringify(value, (_key, item: unknown) => {
+      if (typeof item === 'bigint') return `${item.toString()}n`;
+      if (typeof item === 'object' && item !== null) {
+        if (seen.has(item)) return '[Circular]';
+        seen.add(item);
+      }
+      return item;
+    });
+  } catch {
+    // A throwing getter or toJSON.
+    return undefined;
+  }
+}
+
 /** A short string form of any value; never throws (circular, BigInt, Symbol, throwing getters). */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -94,21 +139,10 @@ export function describeValue(value: unknown): string {
     default:
       return String(value);
   }
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-  try {
-    const seen = new WeakSet<object>();
-    const json = JSON.stringify(value, (_key, item: unknown) => {
-      if (typeof item === 'bigint') return `${item.toString()}n`;
-      if (typeof item === 'object' && item !== null) {
-        if (seen.has(item)) return '[Circular]';
-        seen.add(item);
-      }
-      return item;
-    });
-    if (json !== undefined) return json;
-  } catch {
-    // A throwing getter or toJSON: fall back to the tag.
-  }
+  if (isDate(value)) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  const json = jsonOf(value);
+  if (json !== undefined) return json;
+  // A throwing getter or toJSON: fall back to the tag.
   try {
     return Object.prototype.toString.call(value);
   } catch {

@@ -5,10 +5,10 @@
  */
 import type { TraceSink } from '../core/trace-sink';
 import type { SpanRecord, SpanStatus } from '../core/types';
-import type { SpanHandle } from './span-handle';
+import type { SpanHandle, TraceContext } from './span-handle';
 import { emitSpanEnded, emitSpanStarted } from './events';
 import { cutText, errorFieldsOf, OPERATION_MAX, type ErrorFields, SPAN_ERROR_MESSAGE_MAX, WORKFLOW_MAX } from './sanitize';
-import { scrubbedCaptured, scrubbedMetadata } from './span-data';
+import { scrubbedCaptured, scrubbedError, scrubbedMetadata } from './scrub';
 
 export type { SpanHandle } from './span-handle';
 
@@ -37,6 +37,8 @@ export class RecordingSpan implements SpanHandle {
   ended = false;
   private metadata: Record<string, unknown> | null = null;
   private captured: Record<string, unknown> | null = null;
+  /** The context a @Trace call entered this span from, put back when the call returns. */
+  outerContext: TraceContext | undefined = undefined;
 
   constructor(
     readonly sink: TraceSink,
@@ -100,11 +102,14 @@ export class RecordingSpan implements SpanHandle {
     this.ended = true;
     try {
       const durationMs = Math.max(0, performance.now() - this.startMono);
-      const errorFields = hasError ? errorFieldsOf(error) : undefined;
-      if (!this.sink.dropSpanIfFull()) this.sink.enqueueSpan(this.record(status, durationMs, errorFields));
+      const dropped = this.sink.dropSpanIfFull();
+      const emitEvents = this.sink.tracing.emitEvents;
+      // Scrubbed once for the span and its *_failed event; not at all when neither is sent.
+      const errorFields = hasError && (!dropped || emitEvents) ? scrubbedError(this.sink, errorFieldsOf(error)) : undefined;
+      if (!dropped) this.sink.enqueueSpan(this.record(status, durationMs, errorFields));
       this.metadata = null;
       this.captured = null;
-      if (this.sink.tracing.emitEvents) emitSpanEnded(this, status, durationMs, errorFields);
+      if (emitEvents) emitSpanEnded(this, status, durationMs, errorFields);
     } catch {
       // Telemetry never throws into the caller's code.
     }
@@ -112,7 +117,6 @@ export class RecordingSpan implements SpanHandle {
 
   /** The wire form: cut to the server's limits, sanitised, and shown to the user's scrubber. */
   private record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
-    const scrubber = this.sink.tracing.scrubber;
     return {
       trace_id: this.traceId,
       span_id: this.spanId,
@@ -124,8 +128,8 @@ export class RecordingSpan implements SpanHandle {
       duration_ms: durationMs,
       error_type: errorFields ? cutText(errorFields.type, 256) : null,
       error_message: errorFields ? cutText(errorFields.message, SPAN_ERROR_MESSAGE_MAX) : null,
-      metadata: scrubbedMetadata(this.metadata, scrubber),
-      captured_params: scrubbedCaptured(this.captured, scrubber),
+      metadata: scrubbedMetadata(this.sink, this.metadata),
+      captured_params: scrubbedCaptured(this.sink, this.captured),
     };
   }
 
@@ -183,6 +187,7 @@ const DISABLED_SINK: TraceSink = {
   dropSpanIfFull: () => false,
   enqueueSpan() {},
   enqueueEvent() {},
+  countScrubberFailure() {},
 };
 
 /** What startSpan returns when no client runs or tracing is off: nothing, not even a trace id. */

@@ -1,22 +1,34 @@
 /**
- * Ends a span when the traced work ends: at once for a plain value, when a native promise
- * settles, and for an Observable when it completes, errors or is unsubscribed (recorded in
- * `rx.outcome`). Errors pass through untouched: the very same value is re-thrown or rejected.
+ * Ends a span when the traced work ends, without changing what the caller gets back:
+ * - a native Promise (the class Promise itself, as async functions return) is chained: the
+ *   caller gets a promise that settles with the same value or the same rejection, one tick later;
+ *   a rejection nobody handles is still reported as unhandled;
+ * - an rxjs Observable of the class Observable itself (rxjs's own class, loaded only if it is
+ *   installed) comes back as an Observable that mirrors it; the span ends on complete, error or
+ *   unsubscribe (recorded in `rx.outcome`);
+ * - anything else (Promise subclasses, thenables, generators, Subjects, Proxies) is returned as
+ *   the very same object and the span ends now, as succeeded: the method returned. Calling its
+ *   `then` or reading its properties could run user code (a query builder runs on `then`).
+ * Only the prototype is read (a Proxy's trap may throw, which is caught), and `then` of an object
+ * whose prototype is Promise.prototype itself; nothing that reads or calls user code can throw
+ * into the caller.
  */
+import { types } from 'node:util';
 import type { SpanHandle } from './span';
 import { runInTraceContext } from './context';
 
-interface ObservableLike {
-  subscribe: (...args: unknown[]) => { unsubscribe(): void };
-  pipe: (...args: unknown[]) => unknown;
+interface Subscription {
+  unsubscribe(): void;
 }
-
-type RxModule = { Observable: new (subscribe: (subscriber: Subscriber) => () => void) => unknown };
 interface Subscriber {
   next(value: unknown): void;
   error(error: unknown): void;
   complete(): void;
 }
+interface RxObservable {
+  subscribe(observer: Partial<Subscriber>): Subscription;
+}
+type RxModule = { Observable: (new (subscribe: (subscriber: Subscriber) => () => void) => RxObservable) & { prototype: object } };
 
 let rx: RxModule | null | undefined;
 
@@ -32,13 +44,29 @@ function loadRx(): RxModule | null {
   return rx;
 }
 
-export function isObservableLike(value: unknown): value is ObservableLike {
-  return typeof value === 'object' && value !== null && typeof (value as ObservableLike).subscribe === 'function' && typeof (value as ObservableLike).pipe === 'function';
+export function endWithResult<T>(span: SpanHandle, result: T): T {
+  if (typeof result === 'object' && result !== null) {
+    let prototype: object | null;
+    try {
+      prototype = Object.getPrototypeOf(result) as object | null;
+    } catch {
+      prototype = null;
+    }
+    if (prototype === Promise.prototype) {
+      const chained = tracePromise(span, result as unknown as Promise<unknown>);
+      if (chained !== undefined) return chained as T;
+    } else if (prototype !== null && prototype !== Object.prototype && prototype === loadRx()?.Observable.prototype && !types.isProxy(result)) {
+      return traceObservable(span, result as unknown as RxObservable) as T;
+    }
+  }
+  span.end();
+  return result;
 }
 
-export function endWithResult<T>(span: SpanHandle, result: T): T {
-  if (result instanceof Promise) {
-    return result.then(
+/** undefined when `promise` only looks like one (Promise.prototype on a non-promise, a Proxy): `then` throws for those. */
+function tracePromise(span: SpanHandle, promise: Promise<unknown>): Promise<unknown> | undefined {
+  try {
+    return promise.then(
       (value: unknown) => {
         span.end();
         return value;
@@ -47,20 +75,14 @@ export function endWithResult<T>(span: SpanHandle, result: T): T {
         span.fail(error);
         throw error;
       },
-    ) as T;
+    );
+  } catch {
+    return undefined;
   }
-  if (isObservableLike(result)) {
-    const wrapped = traceObservable(span, result);
-    if (wrapped !== undefined) return wrapped as T;
-  }
-  span.end();
-  return result;
 }
 
-function traceObservable(span: SpanHandle, source: ObservableLike): unknown {
-  const Rx = loadRx();
-  if (Rx === null) return undefined;
-  return new Rx.Observable((subscriber) => {
+function traceObservable(span: SpanHandle, source: RxObservable): RxObservable {
+  return new rx!.Observable((subscriber) => {
     const subscription = runInTraceContext(span, () =>
       source.subscribe({
         next: (value: unknown) => subscriber.next(value),

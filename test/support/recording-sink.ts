@@ -4,13 +4,15 @@
  * reaches the wire use a real TeracronClient and a real ingest instead.
  */
 import { registerRunningClient, unregisterRunningClient } from '../../lib/core/client-registry';
-import type { TraceSink, TracingSettings } from '../../lib/core/trace-sink';
+import type { ScrubberFailure, TraceSink, TracingSettings } from '../../lib/core/trace-sink';
+import type { TracingScrubberField } from '../../lib/core/config/options';
 import type { SpanRecord, WorkflowEventRecord } from '../../lib/core/types';
 
 export class RecordingSink implements TraceSink {
   running = true;
   readonly spans: SpanRecord[] = [];
   readonly events: WorkflowEventRecord[] = [];
+  readonly scrubberFailures: Array<{ field: TracingScrubberField; failure: ScrubberFailure }> = [];
   readonly tracing: TracingSettings;
 
   constructor(tracing: Partial<TracingSettings> = {}) {
@@ -27,6 +29,10 @@ export class RecordingSink implements TraceSink {
 
   enqueueEvent(event: WorkflowEventRecord): void {
     if (this.running) this.events.push(event);
+  }
+
+  countScrubberFailure(field: TracingScrubberField, failure: ScrubberFailure): void {
+    this.scrubberFailures.push({ field, failure });
   }
 
   /** Registers as the running client for the duration of fn. */

@@ -2,11 +2,17 @@
  * Every option of the core, with its env var, default and range in one table (PROTOCOL.md §2).
  * An explicit option wins; the environment is read only when the option is not given.
  */
-import type { FlatRecord } from '../types';
 import type { TeracronLogger } from '../logger';
 
-/** Receives a shallow copy of a span's metadata or captured params; returns what may be sent. */
-export type TracingScrubber = (data: FlatRecord, field: 'metadata' | 'captured_params') => Record<string, unknown> | null | undefined;
+/** What the scrubber is shown (README, Scrubbing). */
+export type TracingScrubberField = 'metadata' | 'captured_params' | 'event_metadata' | 'error';
+
+/**
+ * Receives our copy of one field of a span or event before it is buffered; returns what may be
+ * sent (`null` or `undefined`: nothing). Throwing or returning anything but an object drops the
+ * field and is counted in `stats().scrubber.failures`.
+ */
+export type TracingScrubber = (data: Record<string, unknown>, field: TracingScrubberField) => Record<string, unknown> | null | undefined;
 
 /**
  * Numbers and booleans may also be given as strings (what ConfigService and process.env hold):
@@ -48,7 +54,7 @@ export interface TeracronOptions {
   traceSampleRate?: NumberOptionValue;
   /** Emit workflow_* / step_* events. Env TERACRON_TRACE_EMIT_EVENTS. Default false. */
   traceEmitEvents?: BooleanOptionValue;
-  /** Last look at metadata and captured params before they are buffered. */
+  /** Last look at metadata, captured params, event metadata and error messages before they are buffered. */
   tracingScrubber?: TracingScrubber;
   /**
    * Crash spool: data still queued when the process exits is encrypted and kept here for the next

@@ -18,6 +18,7 @@ function sink(): TraceSink {
     dropSpanIfFull: () => false,
     enqueueSpan() {},
     enqueueEvent() {},
+    countScrubberFailure() {},
   };
 }
 

@@ -106,6 +106,25 @@ describe('bad input', () => {
     }
   });
 
+  it('a captured Proxy whose every trap throws: the span is kept, the value sent as a placeholder, with or without a scrubber', async () => {
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const hostile = new Proxy({}, { get: trap, getPrototypeOf: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, has: trap });
+    class Hostile {
+      @Trace('bad', { capture: ['value'] })
+      take(value: unknown): string {
+        return typeof value;
+      }
+    }
+    for (const scrubber of [undefined, (data: Record<string, unknown>) => data]) {
+      const sink = new RecordingSink({ scrubber });
+      await sink.activeDuring(() => assert.equal(new Hostile().take(hostile), 'object'));
+      assert.equal(sink.spans.length, 1);
+      assert.deepEqual(sink.spans[0]!.captured_params, { value: '[object]' });
+    }
+  });
+
   it('every option with a wrong type or range: a clear TeracronConfigError naming it, or a clamp warning', () => {
     const wrong: unknown[] = [{}, [], () => 1, Number.NaN, -1, 1e12, 'abc', true, '  '];
     for (const name of [...Object.keys(NUMBER_OPTIONS), ...Object.keys(BOOLEAN_OPTIONS), 'apiKey', 'domain', 'targetPid', 'tracingScrubber', 'projectSlug', 'publicKey']) {
