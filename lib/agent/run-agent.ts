@@ -49,10 +49,13 @@ export async function runAgent(options: RunAgentOptions): Promise<number> {
   if (!processExists(pid)) throw new TeracronConfigError(`No process with pid ${pid} (from ${options.pid !== undefined ? '--pid' : 'TERACRON_TARGET_PID'}).`);
 
   const client = createTeracronClient(clientOptions, { env, collector: new RemoteProcessCollector(pid) });
+  // The signal handlers are in place before the line that says the agent runs: a SIGTERM sent
+  // as soon as it is printed gets the final flush.
+  const ended = waitForEnd(pid, options.watchMs ?? 500);
   client.start();
   write(`teracron-agent: monitoring pid ${pid} for project ${checked.credentials.slug} (${checked.credentials.mode}) at ${checked.origin}, every ${checked.intervalSeconds} s`);
 
-  const reason = await waitForEnd(pid, options.watchMs ?? 500);
+  const reason = await ended;
   await client.stop(checked.flushDeadlineSeconds * 1000);
   write(reason === 'exited' ? `target process ${pid} exited; final flush done` : `received ${reason}; final flush done`);
   return 0;

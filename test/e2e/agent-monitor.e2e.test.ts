@@ -56,11 +56,8 @@ describe('teracron-agent monitoring a process by pid', () => {
     const target = startTarget();
     const agent = startAgent(['--pid', String(target.pid)], { TERACRON_API_KEY: testApiKey(), TERACRON_DOMAIN: ingest.domain });
     try {
+      // The agent prints this line once its signal handlers are in place: a SIGTERM at once is handled.
       await agent.waitForLine(/monitoring pid/);
-      // The agent prints this line just before it installs its signal handlers (lib/agent/run-agent.ts),
-      // so a SIGTERM sent at once can win that race on a loaded machine, and nothing observable follows
-      // the handlers. Until the agent prints the line once they are installed, the test gives it time.
-      await new Promise((resolve) => setTimeout(resolve, 300));
       agent.child.kill('SIGTERM');
       assert.equal(await agent.exited(15_000), 0, agent.stderr());
       assert.match(agent.stdout(), /received SIGTERM; final flush done/);

@@ -77,6 +77,14 @@ const MODES: Array<{ mode: string; signal?: NodeJS.Signals; check(exit: Exit): v
       assert.match(exit.stdout, /handled/, "the app's own handler ran");
     },
   },
+  {
+    mode: 'sigterm-self-removing',
+    signal: 'SIGTERM',
+    check: (exit) => {
+      assert.equal(exit.code, 0, 'the app handled the signal: our listener, run after it removed itself, must not re-raise it');
+      assert.match(exit.stdout, /cleaned up/, "the app's handler finished its asynchronous cleanup");
+    },
+  },
 ];
 
 describe('crash spool', () => {

@@ -34,8 +34,9 @@ function install(): void {
   if (installed) return;
   installed = true;
   process.on('exit', runSpoolers);
-  // Signals are delivered to the main thread only.
-  if (isMainThread) for (const signal of SIGNALS) process.on(signal, signalListeners[signal]);
+  // Signals are delivered to the main thread only. Ours runs first, so the count it reads is the
+  // listeners the signal found: a handler that removes itself when it runs (the agent's) still counts.
+  if (isMainThread) for (const signal of SIGNALS) process.prependListener(signal, signalListeners[signal]);
 }
 
 function uninstall(): void {
