@@ -32,9 +32,13 @@ function runFixture(env: Record<string, string>, signalWhenReady?: NodeJS.Signal
   const child = spawn(process.execPath, [SCRIPT], { env: { ...process.env, TERACRON_SPOOL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  let signalled = false;
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
-    if (signalWhenReady && stdout.includes('ready\n')) child.kill(signalWhenReady);
+    if (signalWhenReady && !signalled && stdout.includes('ready\n')) {
+      signalled = true;
+      child.kill(signalWhenReady);
+    }
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
