@@ -55,7 +55,7 @@ export class TeracronLifecycle implements OnApplicationBootstrap, OnApplicationS
     }
     this.client.start();
     this.explorer.claimFor(this.client);
-    this.disposeOutbound ??= enableOutboundPropagation({ propagateTo: this.layer.propagateTo });
+    this.disposeOutbound ??= enableOutboundPropagation({ propagateTo: this.layer.propagateTo, propagation: this.layer.propagation, clientSpans: this.layer.clientSpans.http, sink: this.client });
     if (!this.client.tracing.enabled) return;
     this.attachHttpServer();
     this.disposeLogCorrelation ??= correlateConsoleLogger();
