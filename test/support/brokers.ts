@@ -24,6 +24,8 @@ export class BrokerUnavailableError extends Error {
 
 interface BrokerSpec {
   binary: string;
+  /** Where to run it from when that exists, before looking on PATH. */
+  binaryPath?: string;
   /** The Debian package that provides it (the one list is .ci/prerequisites). */
   debianPackage: string;
   url(port: number): string;
@@ -59,6 +61,9 @@ const MOSQUITTO: BrokerSpec = {
 /** RabbitMQ is an Erlang node: its own name, cookie (HOME), data and distribution port, so parallel runs never meet. */
 const RABBITMQ: BrokerSpec = {
   binary: 'rabbitmq-server',
+  // The Debian wrapper in /usr/sbin hands a root caller to `su rabbitmq`, whose new session no
+  // signal of ours reaches; the package's own script runs the node in our process group.
+  binaryPath: '/usr/lib/rabbitmq/bin/rabbitmq-server',
   debianPackage: 'rabbitmq-server',
   url: (port) => `amqp://guest:guest@127.0.0.1:${port}`,
   args: () => [],
@@ -101,6 +106,14 @@ async function startBroker(spec: BrokerSpec): Promise<RunningBroker> {
 }
 
 function findBinary(spec: BrokerSpec): string {
+  if (spec.binaryPath !== undefined) {
+    try {
+      accessSync(spec.binaryPath, fsConstants.X_OK);
+      return spec.binaryPath;
+    } catch {
+      // not there: the one on PATH
+    }
+  }
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/bin', '/usr/sbin'];
   for (const dir of dirs) {
     const candidate = path.join(dir, spec.binary);
@@ -114,6 +127,22 @@ function findBinary(spec: BrokerSpec): string {
   throw new BrokerUnavailableError(
     `${spec.binary} was not found on PATH, /usr/bin or /usr/sbin. The microservice transport tests need it: install Debian package ${spec.debianPackage} (sudo apt-get install ${spec.debianPackage}); .ci/prerequisites installs it.`,
   );
+}
+
+const GROUP_EXIT_TIMEOUT_MS = 10_000;
+
+/** Resolves once no process of group `pgid` is left (checked every 20 ms, for at most 10 s). */
+async function groupGone(pgid: number): Promise<void> {
+  const deadline = Date.now() + GROUP_EXIT_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new BrokerUnavailableError(`broker process group ${pgid} still runs ${GROUP_EXIT_TIMEOUT_MS} ms after SIGKILL`);
 }
 
 function freePort(): Promise<number> {
@@ -143,20 +172,16 @@ async function launch(spec: BrokerSpec, binary: string, port: number): Promise<R
   };
   const killOnExit = () => kill('SIGKILL');
   process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stopped = false;
-  const stop = async () => {
-    if (!stopped) {
-      stopped = true;
+  let stopping: Promise<void> | undefined;
+  // The process we spawned may exit long before the broker (rabbitmq-server's wrapper does):
+  // stopping means the whole group is gone. A throwaway broker needs no graceful shutdown.
+  const stop = () =>
+    (stopping ??= (async () => {
       process.removeListener('exit', killOnExit);
-      kill('SIGTERM');
-      const forced = setTimeout(() => kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(forced);
-    }
-    await exited;
-    rmSync(dir, { recursive: true, force: true });
-  };
+      kill('SIGKILL');
+      await groupGone(child.pid!);
+      rmSync(dir, { recursive: true, force: true });
+    })());
   try {
     await new Promise<void>((resolve, reject) => {
       let output = '';
