@@ -6,6 +6,8 @@
  * - `send()`: the span opens when the Observable is subscribed (it is cold: nothing is sent
  *   before) and ends with the reply, the error, or the subscriber leaving first (`rpc.cancelled`).
  * - `emit()`: Nest dispatches at once; the span ends when the event is handed to the transport.
+ * - gRPC: the service methods of `ClientGrpcProxy.getService()` are spans like `send()`
+ *   (`Service.Method`), the trace in a copy of the call's metadata.
  *
  * `ClientProxy.prototype` is wrapped, not user code, so clients made by ClientsModule,
  * ClientProxyFactory or `new` are all covered. Process-wide, reference-counted like outbound
@@ -19,7 +21,7 @@ import type { SpanHandle } from '../../tracing/span';
 import { startSpan } from '../../tracing/tracer';
 import { patternName } from '../message-operation';
 import { RPC_WORKFLOW } from '../teracron.constants';
-import { ensureDispatchHook, wrapHeaderCarriers } from './outbound-carriers';
+import { ensureDispatchHook, grpcMetadataWithTrace, wrapHeaderCarriers } from './outbound-carriers';
 import { nestMicroservices, wrapMethod } from './nest-microservices';
 
 export interface MicroserviceClientSettings {
@@ -86,6 +88,12 @@ function install(): (() => void) | undefined {
         return result;
       },
     ),
+    wrapMethod(nestMicroservices()?.ClientGrpcProxy?.prototype, 'createServiceMethod', (original) =>
+      function createServiceMethod(this: object, grpcClient: unknown, methodName: string): unknown {
+        const method = Reflect.apply(original, this, [grpcClient, methodName]) as unknown;
+        return typeof method === 'function' ? tracedGrpcMethod(this, method as GrpcServiceMethod, grpcOperation(grpcClient, methodName)) : method;
+      },
+    ),
     wrapHeaderCarriers(),
   ];
   return () => {
@@ -94,7 +102,7 @@ function install(): (() => void) | undefined {
 }
 
 /** The client span of a call made now, or undefined (outside a trace, not sampled, spans off): then the call runs in the caller's context as it is. */
-function clientSpan(client: object, pattern: unknown, kind: 'send' | 'emit'): SpanHandle | undefined {
+function clientSpan(client: object, pattern: unknown, kind: 'send' | 'emit' | 'grpc'): SpanHandle | undefined {
   try {
     const context = currentTraceContext();
     if (context === undefined || context.traceId === '' || !active.has(context.sink)) return undefined;
@@ -107,12 +115,35 @@ function clientSpan(client: object, pattern: unknown, kind: 'send' | 'emit'): Sp
   }
 }
 
-function tracedSend(client: object, source: Observable<unknown>, pattern: unknown): Observable<unknown> {
+type GrpcServiceMethod = (...args: unknown[]) => unknown;
+
+/** `Service.Method`, as the handler's span names it (the service's short name, the method as the proto spells it). */
+function grpcOperation(grpcClient: unknown, methodName: string): string {
+  const service = (grpcClient as { constructor?: { serviceName?: unknown } } | null)?.constructor?.serviceName;
+  const short = typeof service === 'string' ? service.slice(service.lastIndexOf('.') + 1) : '';
+  const method = methodName.charAt(0).toUpperCase() + methodName.slice(1);
+  return short === '' ? method : `${short}.${method}`;
+}
+
+/** A gRPC service method: the call is made on subscription, in its client span, with the trace added to a copy of its metadata. */
+function tracedGrpcMethod(proxy: object, method: GrpcServiceMethod, operation: string): GrpcServiceMethod {
+  return function grpcMethod(this: unknown, ...args: unknown[]): unknown {
+    if (currentTraceContext() === undefined) return Reflect.apply(method, this, args);
+    const call = () => {
+      const withTrace = args.slice();
+      withTrace[1] = grpcMetadataWithTrace(args[1]);
+      return Reflect.apply(method, this, withTrace) as Observable<unknown>;
+    };
+    return tracedSend(proxy, call, operation, 'grpc');
+  };
+}
+
+function tracedSend(client: object, source: Observable<unknown> | (() => Observable<unknown>), pattern: unknown, kind: 'send' | 'grpc' = 'send'): Observable<unknown> {
   return new Observable<unknown>((subscriber) => {
-    const span = clientSpan(client, pattern, 'send');
-    if (span === undefined) return source.subscribe(subscriber);
+    const span = clientSpan(client, pattern, kind);
+    if (span === undefined) return (typeof source === 'function' ? source() : source).subscribe(subscriber);
     const subscription = runInTraceContext(span, () =>
-      source.subscribe({
+      (typeof source === 'function' ? source() : source).subscribe({
         next: (value) => subscriber.next(value),
         error: (error: unknown) => {
           span.fail(error);

@@ -7,6 +7,9 @@
  *   `TcpContext#getMetadata()` / `RedisContext#getMetadata()`). A user's own hook still runs first.
  * - NATS, RabbitMQ: message headers (the clients' `mergeHeaders`).
  * - MQTT: v5 user properties (`mergePacketOptions`); MQTT 3.1.1 has no headers, so nothing is sent.
+ * - gRPC: call metadata (a copy of the caller's, or a new one), by the service methods of
+ *   `ClientGrpcProxy` (microservice-client-spans).
+ * - Kafka: not carried yet (the handler reads an X-Teracron-Trace a producer put in the headers).
  *
  * A release without one of these hooks carries nothing on that transport and says nothing.
  */
@@ -122,4 +125,43 @@ function natsHeaders(): NatsHeaders | undefined {
     }
   }
   return natsHeadersFactory?.() ?? undefined;
+}
+
+interface GrpcMetadata {
+  clone(): GrpcMetadata;
+  get(key: string): unknown[];
+  set(key: string, value: string): void;
+}
+
+let grpcMetadataType: (new () => GrpcMetadata) | null | undefined;
+
+/**
+ * The metadata a gRPC call goes out with: a copy of the caller's (never changed) or a new one,
+ * with the trace added; the caller's own when there is no trace or no @grpc/grpc-js to make one.
+ */
+export function grpcMetadataWithTrace(callerMetadata: unknown): unknown {
+  const header = getTraceHeader();
+  if (header === undefined) return callerMetadata;
+  try {
+    if (callerMetadata !== undefined && callerMetadata !== null) {
+      const given = callerMetadata as GrpcMetadata;
+      if (typeof given.clone !== 'function' || given.get(MESSAGE_TRACE_HEADER).length > 0) return callerMetadata;
+      const copy = given.clone();
+      copy.set(MESSAGE_TRACE_HEADER, header);
+      return copy;
+    }
+    if (grpcMetadataType === undefined) {
+      try {
+        grpcMetadataType = (createRequire(require.resolve('@nestjs/microservices'))('@grpc/grpc-js') as { Metadata: new () => GrpcMetadata }).Metadata;
+      } catch {
+        grpcMetadataType = null;
+      }
+    }
+    if (grpcMetadataType === null) return callerMetadata;
+    const metadata = new grpcMetadataType();
+    metadata.set(MESSAGE_TRACE_HEADER, header);
+    return metadata;
+  } catch {
+    return callerMetadata;
+  }
 }
