@@ -94,8 +94,11 @@ const NO_INBOUND_TRACE: InboundTrace = Object.freeze({ traceHeader: undefined, m
  * of ours) and `w3c.parent_id`, and its tracestate is remembered for the trace.
  */
 export function inboundTraceOf(teracronHeader: unknown, traceparent: unknown, tracestate: unknown): InboundTrace {
-  if (typeof teracronHeader === 'string' && parseTraceHeader(teracronHeader) !== null) return { traceHeader: teracronHeader, metadata: undefined };
-  const parsed = traceparent === undefined ? null : parseTraceparent(traceparent);
+  const ours = typeof teracronHeader === 'string' ? teracronHeader : undefined;
+  // Without a traceparent there is nothing to choose: the span start parses ours (once).
+  if (traceparent === undefined) return ours === undefined ? NO_INBOUND_TRACE : { traceHeader: ours, metadata: undefined };
+  if (ours !== undefined && parseTraceHeader(ours) !== null) return { traceHeader: ours, metadata: undefined };
+  const parsed = parseTraceparent(traceparent);
   if (parsed === null) return NO_INBOUND_TRACE;
   if (tracestate !== undefined) rememberTracestate(parsed.traceId, tracestate);
   return { traceHeader: parsed.traceId, metadata: { [W3C_PARENT_METADATA]: parsed.parentId } };
