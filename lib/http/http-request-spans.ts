@@ -5,7 +5,7 @@
  *
  * - Opened when Node announces the request (`http.server.request.start`), before any middleware,
  *   guard or body parser, so requests that never reach a handler get their span too. It continues
- *   an inbound X-Teracron-Trace, names itself in the response header, and the rest of the request
+ *   an inbound X-Teracron-Trace (or a W3C traceparent), names itself in the response header, and the rest of the request
  *   runs in its context.
  * - Named `METHOD /template` once the platform matched a route (told by `routeMatched`, or read
  *   from the request when it ends: Express sets `req.route`), else `METHOD (unmatched)`; never by
@@ -26,6 +26,7 @@ import { enterTraceContext, leaveTraceContext } from '../tracing/context';
 import { TRACE_HEADER } from '../tracing/propagation';
 import { NOOP_SPAN, type SpanHandle } from '../tracing/span';
 import { startSpan } from '../tracing/tracer';
+import { inboundTraceOf, TRACEPARENT_HEADER, TRACESTATE_HEADER } from '../tracing/w3c-trace-context';
 import { RouteExclusion, type ExcludedRoute } from './route-exclusion';
 import { requestPathOf, routeTemplateOf } from './route-template';
 
@@ -136,13 +137,15 @@ export class HttpRequestSpans {
       if (!sink.running || !sink.tracing.enabled) return;
       const method = request.method ?? 'UNKNOWN';
       if (this.exclusion.isPathExcluded(method, requestPathOf(request))) return;
-      const inbound = request.headers[INBOUND_HEADER];
+      const headers = request.headers;
+      // X-Teracron-Trace, else a W3C traceparent (its parent id goes to metadata).
+      const inbound = inboundTraceOf(headers[INBOUND_HEADER], headers[TRACEPARENT_HEADER], headers[TRACESTATE_HEADER]);
       const span = startSpan(this.workflow, {
         operation: `${method} (unmatched)`,
-        traceHeader: typeof inbound === 'string' ? inbound : undefined,
+        traceHeader: inbound.traceHeader,
         root: true,
         sink,
-        metadata: { 'http.method': method },
+        metadata: inbound.metadata === undefined ? { 'http.method': method } : { 'http.method': method, ...inbound.metadata },
       });
       if (span === NOOP_SPAN) return;
       const state: RequestSpan = { span, method, named: false, error: undefined };

@@ -3,7 +3,8 @@
  * (`ws`), named by the pattern or event. The interceptor opens it around the handler's whole
  * Observable (it ends when that completes, fails with its error, ends when the subscriber leaves
  * early). In a hybrid app connected without `inheritAppConfig` the interceptor never runs, so the
- * handler's start-up wrapper opens it instead; a message never gets two.
+ * handler's start-up wrapper opens it instead; a message never gets two. Either way it continues
+ * the trace the message carried (its client span is the parent).
  */
 import type { CallHandler } from '@nestjs/common';
 import type { Observable } from 'rxjs';
@@ -12,6 +13,7 @@ import { currentTraceContext } from '../tracing/context';
 import type { SpanHandle } from '../tracing/span';
 import { span, startSpan } from '../tracing/tracer';
 import { handleInSpan } from './handler-in-span';
+import { arrivalHeaderOf } from './microservices/message-arrivals';
 import { RPC_WORKFLOW } from './teracron.constants';
 
 /**
@@ -31,9 +33,13 @@ export function traceMessage(next: CallHandler, sink: TraceSink, workflow: strin
   });
 }
 
-/** The start-up wrapper's way: a call of a message handler the interceptor did not see gets its span. */
+/**
+ * The start-up wrapper's way: a call of a message handler the interceptor did not see gets its
+ * span, continuing the trace the message carried (message-arrivals), else a new one.
+ */
 export function runMessageHandler<T>(sink: TraceSink, operation: string, call: () => T): T {
-  const current = currentTraceContext()?.span;
+  const context = currentTraceContext();
+  const current = context?.span;
   if (current !== null && current !== undefined && interceptorSpans.has(current)) return call();
-  return span(RPC_WORKFLOW, { operation, root: true, sink }, call);
+  return span(RPC_WORKFLOW, { operation, root: true, sink, traceHeader: arrivalHeaderOf(context) }, call);
 }

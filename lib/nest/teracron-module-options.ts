@@ -7,6 +7,7 @@ import { TeracronConfigError } from '../core/config/config-error';
 import { CORE_OPTION_KEYS, unknownOptionWarnings } from '../core/config/option-keys';
 import type { TeracronOptions } from '../core/config/options';
 import { resolveWorkflowOption } from '../core/config/workflow-option';
+import { DEFAULT_PROPAGATION, PROPAGATION_FORMATS, type PropagationFormat } from '../http/outbound-propagation';
 import type { ExcludedRoute } from '../http/route-exclusion';
 import type { BackgroundWorkOptions } from './background-work-options';
 import { resolveGraphqlTracing, type GraphqlTracingOptions, type ResolvedGraphqlTracing } from './graphql/graphql-tracing-options';
@@ -16,16 +17,29 @@ export interface TeracronModuleOptions extends TeracronOptions, BackgroundWorkOp
   workflow?: string;
   /** Routes never traced (health checks, metrics scrapes), matched against the route template and the request path. Default none. */
   exclude?: ExcludedRoute[];
-  /** Hosts outbound requests may carry `X-Teracron-Trace` to (a host, a `.suffix` domain or a RegExp). Default: all hosts. */
+  /** Hosts outbound requests may carry the trace headers to (a host, a `.suffix` domain or a RegExp). Default: all hosts. */
   propagateTo?: Array<string | RegExp>;
+  /** Trace headers outbound requests carry: `'teracron'` (X-Teracron-Trace), `'w3c'` (traceparent, tracestate). Default `['teracron']`; inbound, both are always read. */
+  propagation?: PropagationFormat[];
+  /** Client spans: one per outbound HTTP request and per ClientProxy send()/emit() inside a sampled trace. `false` turns both off, `{ http: false }` or `{ rpc: false }` one. Default on. */
+  clientSpans?: boolean | ClientSpansOptions;
   /** GraphQL operations and resolvers (`@nestjs/graphql`): on by default; `{ fieldSpans: true }` adds `@ResolveField` spans. */
   graphql?: boolean | GraphqlTracingOptions;
+}
+
+export interface ClientSpansOptions {
+  /** fetch, undici and node:http(s) requests. Default true. */
+  http?: boolean;
+  /** Microservice `ClientProxy.send()` / `.emit()`. Default true. */
+  rpc?: boolean;
 }
 
 export interface NestLayerOptions {
   workflow: string;
   exclude: ExcludedRoute[];
   propagateTo: Array<string | RegExp> | undefined;
+  propagation: PropagationFormat[];
+  clientSpans: Required<ClientSpansOptions>;
   graphql: ResolvedGraphqlTracing;
 }
 
@@ -36,6 +50,8 @@ const NEST_ONLY_KEYS: Record<Exclude<keyof TeracronModuleOptions, keyof Teracron
   workflow: true,
   exclude: true,
   propagateTo: true,
+  propagation: true,
+  clientSpans: true,
   schedule: true,
   events: true,
   graphql: true,
@@ -65,7 +81,33 @@ export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLay
       "Invalid Teracron option propagateTo: expected an array of hosts ('api.example.com', '.example.com') or RegExps. Remove it to propagate to every host.",
     );
   }
-  return { workflow: resolveWorkflowOption('workflow', workflow, DEFAULT_HTTP_WORKFLOW), exclude: exclude ?? [], propagateTo, graphql: resolveGraphqlTracing(options.graphql) };
+  return {
+    workflow: resolveWorkflowOption('workflow', workflow, DEFAULT_HTTP_WORKFLOW),
+    exclude: exclude ?? [],
+    propagateTo,
+    propagation: resolvePropagation(options.propagation),
+    clientSpans: resolveClientSpans(options.clientSpans),
+    graphql: resolveGraphqlTracing(options.graphql),
+  };
+}
+
+function resolvePropagation(value: unknown): PropagationFormat[] {
+  if (value === undefined) return [...DEFAULT_PROPAGATION];
+  if (!Array.isArray(value) || !value.every((format) => PROPAGATION_FORMATS.includes(format as PropagationFormat))) {
+    throw new TeracronConfigError(
+      `Invalid Teracron option propagation: expected an array of ${PROPAGATION_FORMATS.map((f) => `'${f}'`).join(', ')} (for example ['teracron', 'w3c']). Remove it to send X-Teracron-Trace only.`,
+    );
+  }
+  return [...new Set(value as PropagationFormat[])];
+}
+
+function resolveClientSpans(value: unknown): Required<ClientSpansOptions> {
+  if (value === undefined || typeof value === 'boolean') return { http: value !== false, rpc: value !== false };
+  const { http, rpc } = (value ?? {}) as ClientSpansOptions;
+  if (value === null || typeof value !== 'object' || (http !== undefined && typeof http !== 'boolean') || (rpc !== undefined && typeof rpc !== 'boolean')) {
+    throw new TeracronConfigError('Invalid Teracron option clientSpans: expected true, false or { http?: boolean, rpc?: boolean }. Remove it to keep client spans on.');
+  }
+  return { http: http !== false, rpc: rpc !== false };
 }
 
 /** The options the core client understands: a copy of the core's keys only (unknown keys were warned about already). */

@@ -1,7 +1,7 @@
 /**
  * The app's telemetry lifecycle, as a provider: once the app is bootstrapped it binds the user's
  * scrubber, starts the client, hands it the wrapped methods, turns on outbound propagation and
- * attaches the request spans to the app's HTTP server and trace ids to Nest's log lines; in Nest's shutdown hooks (`app.close()`, or
+ * microservice tracing (client spans, the trace carried with each message), attaches the request spans to the app's HTTP server and trace ids to Nest's log lines; in Nest's shutdown hooks (`app.close()`, or
  * SIGTERM after `enableShutdownHooks()`) it undoes that and stops the client with a final flush,
  * which waits at most min(timeoutSeconds, 5) seconds, so a hanging ingest never holds a shutdown longer.
  */
@@ -13,6 +13,7 @@ import type { HttpRequestSpans } from '../http/http-request-spans';
 import { routeTemplateOf } from '../http/route-template';
 import { enableOutboundPropagation } from '../http/outbound-propagation';
 import { correlateConsoleLogger } from './console-logger-correlation';
+import { enableMicroserviceTracing } from './microservices/microservice-tracing';
 import { createNestLoggerAdapter } from './nest-logger-adapter';
 import { providedScrubber, type ScrubberSlot } from './teracron-scrubber';
 import type { NestLayerOptions, TeracronModuleOptions } from './teracron-module-options';
@@ -33,6 +34,7 @@ interface FastifyLike {
 export class TeracronLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private disposeOutbound: (() => void) | undefined;
   private disposeLogCorrelation: (() => void) | undefined;
+  private disposeMicroservices: (() => void) | undefined;
   private routeHookAdded = false;
 
   constructor(
@@ -55,8 +57,9 @@ export class TeracronLifecycle implements OnApplicationBootstrap, OnApplicationS
     }
     this.client.start();
     this.explorer.claimFor(this.client);
-    this.disposeOutbound ??= enableOutboundPropagation({ propagateTo: this.layer.propagateTo });
+    this.disposeOutbound ??= enableOutboundPropagation({ propagateTo: this.layer.propagateTo, propagation: this.layer.propagation, clientSpans: this.layer.clientSpans.http, sink: this.client });
     if (!this.client.tracing.enabled) return;
+    this.disposeMicroservices ??= enableMicroserviceTracing({ sink: this.client, spans: this.layer.clientSpans.rpc });
     this.attachHttpServer();
     this.disposeLogCorrelation ??= correlateConsoleLogger();
   }
@@ -65,6 +68,8 @@ export class TeracronLifecycle implements OnApplicationBootstrap, OnApplicationS
     const dispose = this.disposeOutbound;
     this.disposeOutbound = undefined;
     dispose?.();
+    this.disposeMicroservices?.();
+    this.disposeMicroservices = undefined;
     this.httpSpans.detach();
     this.disposeLogCorrelation?.();
     this.disposeLogCorrelation = undefined;

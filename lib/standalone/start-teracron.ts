@@ -13,7 +13,7 @@
 import { TeracronClient } from '../core/client';
 import type { TeracronOptions } from '../core/config/options';
 import { HttpRequestSpans } from '../http/http-request-spans';
-import { enableOutboundPropagation } from '../http/outbound-propagation';
+import { enableOutboundPropagation, type PropagationFormat } from '../http/outbound-propagation';
 import type { ExcludedRoute } from '../http/route-exclusion';
 // The options' validation is the module's, so both entry points refuse the same mistakes.
 import { resolveNestLayerOptions } from '../nest/teracron-module-options';
@@ -25,8 +25,12 @@ export interface StartTeracronOptions extends TeracronOptions {
   workflow?: string;
   /** Requests not traced, by path (`'/health'`), RegExp, or `{ method, path }`. Default none. */
   exclude?: ExcludedRoute[];
-  /** Hosts outbound requests may carry the trace header to. Default: all hosts. */
+  /** Hosts outbound requests may carry the trace headers to. Default: all hosts. */
   propagateTo?: Array<string | RegExp>;
+  /** Trace headers outbound requests carry: `'teracron'`, `'w3c'`. Default `['teracron']`. */
+  propagation?: PropagationFormat[];
+  /** A child span per outbound HTTP request inside a sampled trace. Default true. */
+  clientSpans?: boolean;
 }
 
 export const STANDALONE_MISSING_API_KEY_WARNING =
@@ -43,13 +47,13 @@ let stopping: Promise<void> | undefined;
 /** Starts the process's client, or returns the one already running (its options stay as they were). */
 export function startTeracron(options: StartTeracronOptions = {}): TeracronClient {
   if (running !== undefined) return running.client;
-  const { traceHttpServers = true, workflow, exclude, propagateTo, ...core } = options;
-  const layer = resolveNestLayerOptions({ workflow, exclude, propagateTo });
+  const { traceHttpServers = true, workflow, exclude, propagateTo, propagation, clientSpans, ...core } = options;
+  const layer = resolveNestLayerOptions({ workflow, exclude, propagateTo, propagation, clientSpans });
   const client = new TeracronClient(core);
   const disposers: Array<() => void> = [];
   if (client.enabled) {
     client.start();
-    disposers.push(enableOutboundPropagation({ propagateTo: layer.propagateTo }));
+    disposers.push(enableOutboundPropagation({ propagateTo: layer.propagateTo, propagation: layer.propagation, clientSpans: layer.clientSpans.http, sink: client }));
     if (traceHttpServers && client.tracing.enabled) {
       const requestSpans = new HttpRequestSpans({ workflow: layer.workflow, exclude: layer.exclude });
       requestSpans.attachToEveryServer(client);

@@ -27,12 +27,24 @@ class Pricing {
 
 @Controller()
 class HybridController {
+  /** The app's own TCP client, as Nest's sample injects it; set once the microservice listens. */
+  static client: ClientProxy | undefined;
   readonly seen: string[] = [];
   constructor(private readonly pricing: Pricing) {}
 
   @Get('health')
   health() {
     return { ok: true };
+  }
+
+  /** Nest's microservices sample: an HTTP route calling the app's own message handlers. */
+  @Get('quotes')
+  async quotes(): Promise<number[]> {
+    const client = HybridController.client!;
+    const prices: number[] = [];
+    for (const sku of ['a', 'bb', 'ccc']) prices.push(await firstValueFrom(client.send<number>({ cmd: 'quote' }, sku)));
+    await firstValueFrom(client.emit('sku.viewed', 'from-http'), { defaultValue: undefined });
+    return prices;
   }
 
   @MessagePattern({ cmd: 'quote' })
@@ -74,9 +86,11 @@ for (const inheritAppConfig of [false, true]) {
       });
       client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
       await client.connect();
+      HybridController.client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
     });
 
     after(async () => {
+      await HybridController.client?.close();
       await client.close();
       await app.close();
       await ingest.close();
@@ -94,6 +108,20 @@ for (const inheritAppConfig of [false, true]) {
       const quotes = ingest.spans().filter((s) => s.operation === 'Pricing.quote');
       assert.deepEqual(new Set(quotes.map((q) => q.parent_span_id)), new Set(messages.map((m) => m.span_id)));
       assert.equal(ingest.spans().filter((s) => s.operation === 'sku.viewed').length, 1);
+    });
+
+    it("puts every RPC handler span of an HTTP request calling the app's own microservice into the request's trace", async () => {
+      const response = await fetch(`${app.url}/quotes`);
+      assert.deepEqual(await response.json(), [10, 20, 30]);
+      const traceId = response.headers.get('x-teracron-trace')!.split(':')[0];
+      const inTrace = () => ingest.spans().filter((s) => s.trace_id === traceId);
+      const handlers = () => inTrace().filter((s) => s.workflow === 'rpc' && s.metadata?.['rpc.kind'] === undefined);
+      await ingest.waitFor(() => handlers().length === 4 && inTrace().filter((s) => s.operation === 'Pricing.quote').length === 3, 10_000);
+      const clients = inTrace().filter((s) => s.metadata?.['rpc.kind'] !== undefined);
+      assert.equal(clients.length, 4, 'three send() and one emit() client spans');
+      const request = inTrace().find((s) => s.operation === 'GET /quotes')!;
+      assert.ok(clients.every((c) => c.parent_span_id === request.span_id));
+      assert.deepEqual(new Set(handlers().map((h) => h.parent_span_id)), new Set(clients.map((c) => c.span_id)), 'each handler under its own client span');
     });
   });
 }

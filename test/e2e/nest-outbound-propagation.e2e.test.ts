@@ -1,6 +1,7 @@
 /**
- * Outbound propagation: a request made inside a traced handler carries X-Teracron-Trace, with
- * fetch, undici and node:http, to the hosts `propagateTo` allows, and to no other host.
+ * Outbound propagation: a request made inside a traced handler carries X-Teracron-Trace (naming
+ * its own client span), with fetch, undici and node:http, to the hosts `propagateTo` allows, and
+ * to no other host.
  */
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
@@ -87,14 +88,15 @@ for (const platform of PLATFORMS) {
       downstream.close();
     });
 
-    it('fetch, undici and node:http carry the header of the open span to an allowed host, and not to another host', async () => {
+    it('fetch, undici and node:http carry the header of their own client span to an allowed host, and not to another host', async () => {
       const seen = (await (await fetch(`${app.url}/calls`)).json()) as Record<string, string>;
       await ingest.waitFor((s) => s.spans().some((span) => span.operation === 'Downstream.callAll'));
       const span = ingest.spans().find((s) => s.operation === 'Downstream.callAll')!;
-      const expected = `${span.trace_id}:${span.span_id}`;
-      assert.equal(seen.fetch, expected);
-      assert.equal(seen.undici, expected);
-      assert.equal(seen.nodeHttp, expected);
+      // Each request is a client span under the open span, and the header names that client span.
+      await ingest.waitFor((s) => s.spans().filter((c) => c.workflow === 'http.client' && c.parent_span_id === span.span_id).length === 5);
+      const clients = new Set(ingest.spans().filter((c) => c.workflow === 'http.client' && c.parent_span_id === span.span_id).map((c) => `${c.trace_id}:${c.span_id}`));
+      for (const via of ['fetch', 'undici', 'nodeHttp'] as const) assert.ok(clients.has(seen[via]!), `${via} carried ${seen[via]}`);
+      assert.equal(new Set([seen.fetch, seen.undici, seen.nodeHttp]).size, 3, 'one client span per request');
       assert.equal(seen.fetchOther, 'none');
       assert.equal(seen.nodeHttpOther, 'none');
     });

@@ -38,7 +38,8 @@ describe('a plain node:http server with startTeracron / stopTeracron', () => {
     const response = await fetch(`${app.url}/orders/42`);
     const received = (await response.json()) as { viaFetch: string; viaHttp: string };
     const [traceId, rootId] = response.headers.get('x-teracron-trace')!.split(':');
-    await ingest.waitFor(() => ingest.spans().filter((s) => s.trace_id === traceId).length >= 4, 10_000);
+    // The request, load-order, two client spans and the two downstream request spans.
+    await ingest.waitFor(() => ingest.spans().filter((s) => s.trace_id === traceId).length >= 6, 10_000);
     const spans = ingest.spans().filter((s) => s.trace_id === traceId);
     const root = spans.find((s) => s.span_id === rootId)!;
     assert.equal(root.operation, 'GET /orders/:id');
@@ -47,12 +48,15 @@ describe('a plain node:http server with startTeracron / stopTeracron', () => {
     assert.equal(root.metadata?.['http.status_code'], 200);
     const load = spans.find((s) => s.operation === 'load-order')!;
     assert.equal(load.parent_span_id, root.span_id);
-    // Both outbound clients carried the innermost span; the downstream server continued the trace under it.
-    assert.equal(received.viaFetch, `${traceId}:${load.span_id}`);
-    assert.equal(received.viaHttp, `${traceId}:${load.span_id}`);
+    // Each outbound request is a client span under the innermost span and carried its own id; the downstream server continued the trace under it.
+    const clients = spans.filter((s) => s.workflow === 'http.client');
+    assert.equal(clients.length, 2);
+    assert.ok(clients.every((c) => c.parent_span_id === load.span_id && c.metadata?.['http.status_code'] === 200));
+    const carried = new Set(clients.map((c) => `${traceId}:${c.span_id}`));
+    assert.ok(carried.has(received.viaFetch) && carried.has(received.viaHttp) && received.viaFetch !== received.viaHttp);
     const downstream = spans.filter((s) => s.operation === 'GET /stock');
     assert.equal(downstream.length, 2);
-    for (const s of downstream) assert.equal(s.parent_span_id, load.span_id);
+    assert.deepEqual(new Set(downstream.map((s) => s.parent_span_id)), new Set(clients.map((c) => c.span_id)));
   });
 
   it('stopTeracron() twice (and once more) stops the client after its final flush', async () => {

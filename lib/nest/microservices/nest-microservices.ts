@@ -1,0 +1,45 @@
+/**
+ * @nestjs/microservices is an optional peer: it is loaded here, once, only when an app turns
+ * microservice tracing on, and only the classes whose prototypes we wrap are read (duck-typed, so
+ * a release that lacks one leaves that part untraced instead of failing). Never throws.
+ */
+export interface Prototype {
+  [key: string]: unknown;
+}
+
+export interface NestMicroservicesClasses {
+  ClientProxy?: { prototype: Prototype };
+  ClientTCP?: { prototype: Prototype };
+  ClientRedis?: { prototype: Prototype };
+  ClientNats?: { prototype: Prototype };
+  ClientRMQ?: { prototype: Prototype };
+  ClientMqtt?: { prototype: Prototype };
+  ClientGrpcProxy?: { prototype: Prototype };
+  Server?: { prototype: Prototype };
+}
+
+let loaded: NestMicroservicesClasses | null | undefined;
+
+/** The installed @nestjs/microservices, or null when there is none (or it cannot load). */
+export function nestMicroservices(): NestMicroservicesClasses | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    // A plain require: Node 20.19+ loads the ESM-only Nest 12 this way too, the very instance the app imported.
+    loaded = require('@nestjs/microservices') as NestMicroservicesClasses;
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
+
+/** Replaces `prototype[key]` (when it is a function) by `wrap(original)`; returns the undo, or undefined when there was nothing to wrap. */
+export function wrapMethod(prototype: Prototype | undefined, key: string, wrap: (original: Function) => Function): (() => void) | undefined {
+  const original = prototype?.[key];
+  if (typeof original !== 'function' || prototype === undefined) return undefined;
+  const wrapped = wrap(original);
+  Object.defineProperty(wrapped, 'name', { value: original.name });
+  prototype[key] = wrapped;
+  return () => {
+    if (prototype[key] === wrapped) prototype[key] = original;
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * How a ClientProxy call carries X-Teracron-Trace to the handler, per transport, without touching
+ * the user's `data`. Each reads the trace at the moment the transport builds its message, which
+ * runs in the client span's context (microservice-client-spans):
+ *
+ * - TCP, Redis: the packet's `metadata` (Nest 12's `setOnDispatchHook`; the server hands it to
+ *   `TcpContext#getMetadata()` / `RedisContext#getMetadata()`). A user's own hook still runs first.
+ * - NATS, RabbitMQ: message headers (the clients' `mergeHeaders`).
+ * - MQTT: v5 user properties (`mergePacketOptions`); MQTT 3.1.1 has no headers, so nothing is sent.
+ * - gRPC: call metadata (a copy of the caller's, or a new one), by the service methods of
+ *   `ClientGrpcProxy` (microservice-client-spans).
+ * - Kafka: not carried yet (the handler reads an X-Teracron-Trace a producer put in the headers).
+ *
+ * A release without one of these hooks carries nothing on that transport and says nothing.
+ */
+import { createRequire } from 'node:module';
+import { getTraceHeader } from '../../tracing/propagation';
+import { nestMicroservices, wrapMethod, type Prototype } from './nest-microservices';
+
+/** Lower case: NATS, RabbitMQ and MQTT keep header names as given, and the readers try both spellings. */
+export const MESSAGE_TRACE_HEADER = 'x-teracron-trace';
+
+type DispatchHook = (packet: { metadata?: Record<string, string> }) => void;
+interface HookedClient {
+  onDispatchHook?: DispatchHook;
+  setOnDispatchHook?(hook: DispatchHook): void;
+}
+
+const ourHooks = new WeakSet<DispatchHook>();
+
+function addPacketMetadata(packet: { metadata?: Record<string, string> }): void {
+  const header = getTraceHeader();
+  if (header !== undefined && packet.metadata?.[MESSAGE_TRACE_HEADER] === undefined) packet.metadata = { ...packet.metadata, [MESSAGE_TRACE_HEADER]: header };
+}
+
+/** TCP and Redis clients with Nest's dispatch hook get ours, after any hook the user set (set again if the user replaced it). */
+export function ensureDispatchHook(client: object): void {
+  const classes = nestMicroservices();
+  const hooked = client as HookedClient;
+  if (typeof hooked.setOnDispatchHook !== 'function') return;
+  if (!isInstance(client, classes?.ClientTCP) && !isInstance(client, classes?.ClientRedis)) return;
+  const current = hooked.onDispatchHook;
+  if (current !== undefined && ourHooks.has(current)) return;
+  const hook: DispatchHook =
+    current === undefined
+      ? addPacketMetadata
+      : (packet) => {
+          current.call(client, packet);
+          addPacketMetadata(packet);
+        };
+  ourHooks.add(hook);
+  hooked.setOnDispatchHook(hook);
+}
+
+function isInstance(value: object, type: { prototype: Prototype } | undefined): boolean {
+  return type !== undefined && value instanceof (type as unknown as Function);
+}
+
+/** Wraps the header-building methods of the broker clients; returns the undo. */
+export function wrapHeaderCarriers(): () => void {
+  const classes = nestMicroservices();
+  const undo: Array<(() => void) | undefined> = [
+    wrapMethod(classes?.ClientNats?.prototype, 'mergeHeaders', (original) =>
+      function mergeHeaders(this: unknown, ...args: unknown[]): unknown {
+        const headers = Reflect.apply(original, this, args) as NatsHeaders | undefined;
+        return withNatsHeader(headers);
+      },
+    ),
+    wrapMethod(classes?.ClientRMQ?.prototype, 'mergeHeaders', (original) =>
+      function mergeHeaders(this: unknown, ...args: unknown[]): unknown {
+        const headers = Reflect.apply(original, this, args) as Record<string, unknown> | undefined;
+        const header = getTraceHeader();
+        if (header === undefined || headers?.[MESSAGE_TRACE_HEADER] !== undefined) return headers;
+        return { ...headers, [MESSAGE_TRACE_HEADER]: header };
+      },
+    ),
+    wrapMethod(classes?.ClientMqtt?.prototype, 'mergePacketOptions', (original) =>
+      function mergePacketOptions(this: { options?: { protocolVersion?: number } }, ...args: unknown[]): unknown {
+        const options = Reflect.apply(original, this, args) as MqttPublishOptions | undefined;
+        const header = getTraceHeader();
+        if (header === undefined || this.options?.protocolVersion !== 5) return options;
+        const properties = options?.properties;
+        if (properties?.userProperties?.[MESSAGE_TRACE_HEADER] !== undefined) return options;
+        return { ...options, properties: { ...properties, userProperties: { ...properties?.userProperties, [MESSAGE_TRACE_HEADER]: header } } };
+      },
+    ),
+  ];
+  return () => {
+    for (const restore of undo) restore?.();
+  };
+}
+
+interface NatsHeaders {
+  has(name: string): boolean;
+  set(name: string, value: string): void;
+}
+interface MqttPublishOptions {
+  properties?: { userProperties?: Record<string, unknown> };
+}
+
+/** NATS headers are the client library's own object; without any, a fresh one from the library Nest loaded. */
+function withNatsHeader(headers: NatsHeaders | undefined): NatsHeaders | undefined {
+  const header = getTraceHeader();
+  if (header === undefined) return headers;
+  try {
+    const target = headers ?? natsHeaders();
+    if (target === undefined || target.has(MESSAGE_TRACE_HEADER)) return headers;
+    target.set(MESSAGE_TRACE_HEADER, header);
+    return target;
+  } catch {
+    return headers;
+  }
+}
+
+let natsHeadersFactory: (() => NatsHeaders) | null | undefined;
+
+function natsHeaders(): NatsHeaders | undefined {
+  if (natsHeadersFactory === undefined) {
+    try {
+      // Resolved from @nestjs/microservices, as Nest itself loads it.
+      const fromNest = createRequire(require.resolve('@nestjs/microservices'));
+      natsHeadersFactory = (fromNest('@nats-io/transport-node') as { headers: () => NatsHeaders }).headers;
+    } catch {
+      natsHeadersFactory = null;
+    }
+  }
+  return natsHeadersFactory?.() ?? undefined;
+}
+
+interface GrpcMetadata {
+  clone(): GrpcMetadata;
+  get(key: string): unknown[];
+  set(key: string, value: string): void;
+}
+
+let grpcMetadataType: (new () => GrpcMetadata) | null | undefined;
+
+/**
+ * The metadata a gRPC call goes out with: a copy of the caller's (never changed) or a new one,
+ * with the trace added; the caller's own when there is no trace or no @grpc/grpc-js to make one.
+ */
+export function grpcMetadataWithTrace(callerMetadata: unknown): unknown {
+  const header = getTraceHeader();
+  if (header === undefined) return callerMetadata;
+  try {
+    if (callerMetadata !== undefined && callerMetadata !== null) {
+      const given = callerMetadata as GrpcMetadata;
+      if (typeof given.clone !== 'function' || given.get(MESSAGE_TRACE_HEADER).length > 0) return callerMetadata;
+      const copy = given.clone();
+      copy.set(MESSAGE_TRACE_HEADER, header);
+      return copy;
+    }
+    if (grpcMetadataType === undefined) {
+      try {
+        grpcMetadataType = (createRequire(require.resolve('@nestjs/microservices'))('@grpc/grpc-js') as { Metadata: new () => GrpcMetadata }).Metadata;
+      } catch {
+        grpcMetadataType = null;
+      }
+    }
+    if (grpcMetadataType === null) return callerMetadata;
+    const metadata = new grpcMetadataType();
+    metadata.set(MESSAGE_TRACE_HEADER, header);
+    return metadata;
+  } catch {
+    return callerMetadata;
+  }
+}

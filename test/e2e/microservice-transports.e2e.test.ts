@@ -1,0 +1,86 @@
+/**
+ * One trace across a microservice hop, on each transport with a real broker (Debian packages, on
+ * free loopback ports): an HTTP request in service A calls service B through `ClientProxy.send()`
+ * and `.emit()`; the ingest holds A's request span → A's client span → B's handler span → B's
+ * `@Trace` child, and B receives the payload A sent, unchanged. RabbitMQ has its own file (its
+ * broker takes ~25 s to boot), gRPC too (no broker, a proto file).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { INestMicroservice } from '@nestjs/common';
+import { Transport } from '@nestjs/microservices';
+import type { IngestServer } from '../../lib/ingest/ingest-server';
+import { startMosquitto, startNats, type RunningBroker } from '../support/brokers';
+import { callAcrossTheHop, PAYLOAD, ServiceBController, startServicePair, tcpPortOf, type HopTrace, type ServicePair } from '../support/microservice-pair';
+import { startRedis } from '../support/redis';
+import { startTestIngest } from '../support/start-ingest';
+
+interface TransportCase {
+  name: string;
+  transport: Transport;
+  /** Starts the broker (if any) and returns the server and client options. */
+  start(): Promise<{ options: object; stop(): Promise<void> }>;
+}
+
+function onBroker(start: () => Promise<RunningBroker>, options: (broker: RunningBroker) => object): TransportCase['start'] {
+  return async () => {
+    const broker = await start();
+    return { options: options(broker), stop: () => broker.stop() };
+  };
+}
+
+const CASES: TransportCase[] = [
+  {
+    name: 'TCP',
+    transport: Transport.TCP,
+    start: async () => ({ options: { host: '127.0.0.1', port: 0 }, stop: async () => {} }),
+  },
+  { name: 'Redis', transport: Transport.REDIS, start: onBroker(startRedis, (redis) => ({ host: '127.0.0.1', port: redis.port })) },
+  { name: 'NATS', transport: Transport.NATS, start: onBroker(startNats, (nats) => ({ servers: [nats.url] })) },
+  { name: 'MQTT v5', transport: Transport.MQTT, start: onBroker(startMosquitto, (mqtt) => ({ url: mqtt.url, protocolVersion: 5 })) },
+];
+
+function assertOneTrace(trace: HopTrace): void {
+  const { request, client, handler, child } = trace;
+  assert.equal(client.parent_span_id, request.span_id, "A's client span hangs under A's request span");
+  assert.equal(handler.parent_span_id, client.span_id, "B's handler span hangs under A's client span");
+  assert.equal(child.parent_span_id, handler.span_id, "B's @Trace child hangs under B's handler span");
+  assert.equal(client.status, 'succeeded');
+  assert.equal(handler.status, 'succeeded');
+}
+
+for (const transportCase of CASES) {
+  describe(`a microservice hop over ${transportCase.name}`, () => {
+    let ingest: IngestServer;
+    let broker: { options: object; stop(): Promise<void> };
+    let pair: ServicePair;
+
+    before(async () => {
+      ingest = await startTestIngest();
+      broker = await transportCase.start();
+      // TCP has no broker: B listens on a free port, and A's client is pointed at the port it got.
+      const clientOptions = transportCase.transport === Transport.TCP ? (b: INestMicroservice) => ({ host: '127.0.0.1', port: tcpPortOf(b) }) : broker.options;
+      pair = await startServicePair(ingest, transportCase.transport, broker.options, clientOptions);
+    });
+
+    after(async () => {
+      await pair?.close();
+      await broker?.stop();
+      await ingest?.close();
+    });
+
+    it('send(): one trace from A request to B @Trace child, the payload unchanged', async () => {
+      const { body, trace } = await callAcrossTheHop(ingest, pair, 'send');
+      assert.deepEqual(body, { price: PAYLOAD.qty * 10, echo: PAYLOAD });
+      assert.deepEqual(ServiceBController.received.at(-1), PAYLOAD);
+      assertOneTrace(trace);
+    });
+
+    it('emit(): one trace from A request to B @Trace child, the payload unchanged', async () => {
+      const { trace } = await callAcrossTheHop(ingest, pair, 'emit');
+      assert.deepEqual(ServiceBController.events.at(-1), PAYLOAD);
+      assertOneTrace(trace);
+    });
+  });
+}
+

@@ -1,0 +1,158 @@
+/**
+ * Two Nest services joined by a microservice transport, each with its own Teracron client sending
+ * to one ingest: A is an HTTP app whose handlers call B through a ClientProxy (`send()` and
+ * `emit()`); B is a microservice whose handlers call a `@Trace` method and keep the payloads
+ * they received. Used by the transport tests, one broker at a time.
+ */
+import 'reflect-metadata';
+import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ClientsModule, EventPattern, MessagePattern, Payload, type ClientProxy } from '@nestjs/microservices';
+import type { AddressInfo, Server } from 'node:net';
+import { firstValueFrom } from 'rxjs';
+import type { SpanRecord } from '../../lib/core/types';
+import type { IngestServer } from '../../lib/ingest/ingest-server';
+import { TeracronModule } from '../../lib/nest/teracron.module';
+import { Trace } from '../../lib/tracing/trace.decorator';
+import { responseTraceIds, startNestApp, type RunningNestApp } from './nest-apps';
+import { testApiKey } from './test-keys';
+
+export const SERVICE_B = 'SERVICE_B';
+/** What A sends: nested, so a changed payload shows. */
+export const PAYLOAD = { sku: 'abc-1', qty: 3, tags: ['x', 'y'], nested: { ok: true } };
+
+@Injectable()
+export class Pricing {
+  @Trace('pricing')
+  quote(payload: typeof PAYLOAD): number {
+    return payload.qty * 10;
+  }
+
+  @Trace('pricing')
+  record(payload: typeof PAYLOAD): void {
+    void payload;
+  }
+}
+
+@Controller()
+export class ServiceBController {
+  static readonly received: unknown[] = [];
+  static readonly events: unknown[] = [];
+  static eventSeen: (() => void) | undefined;
+  constructor(private readonly pricing: Pricing) {}
+
+  @MessagePattern('quote')
+  quote(@Payload() payload: typeof PAYLOAD): { price: number; echo: unknown } {
+    ServiceBController.received.push(payload);
+    return { price: this.pricing.quote(payload), echo: payload };
+  }
+
+  @EventPattern('viewed')
+  viewed(@Payload() payload: typeof PAYLOAD): void {
+    this.pricing.record(payload);
+    ServiceBController.events.push(payload);
+    ServiceBController.eventSeen?.();
+  }
+}
+
+@Controller()
+export class ServiceAController {
+  constructor(@Inject(SERVICE_B) private readonly client: ClientProxy) {}
+
+  @Get('send')
+  send(): Promise<unknown> {
+    return firstValueFrom(this.client.send('quote', PAYLOAD));
+  }
+
+  @Get('emit')
+  async emit(): Promise<{ emitted: true }> {
+    await firstValueFrom(this.client.emit('viewed', PAYLOAD), { defaultValue: undefined });
+    return { emitted: true };
+  }
+}
+
+export interface ServicePair {
+  a: RunningNestApp;
+  b: INestMicroservice;
+  close(): Promise<void>;
+}
+
+/** Starts B on `transport`/`options`, then A with a client for the same; both trace into `ingest`. */
+export async function startServicePair(
+  ingest: IngestServer,
+  transport: number,
+  serverOptions: object,
+  /** A's client options; a function is asked once B listens (TCP learns B's port there). */
+  clientOptions: object | ((b: INestMicroservice) => object) = serverOptions,
+): Promise<ServicePair> {
+  ServiceBController.received.length = 0;
+  ServiceBController.events.length = 0;
+  const teracron = (): DynamicModule => TeracronModule.forRoot({ apiKey: testApiKey(), domain: ingest.domain, traceFlushIntervalSeconds: 1 });
+
+  @Module({ imports: [teracron()], controllers: [ServiceBController], providers: [Pricing] })
+  class ServiceB {}
+
+  const b = await NestFactory.createMicroservice(ServiceB, { transport, options: serverOptions, logger: false, abortOnError: false } as never);
+  await b.listen();
+  const options = typeof clientOptions === 'function' ? clientOptions(b) : clientOptions;
+
+  @Module({ imports: [teracron(), ClientsModule.register([{ name: SERVICE_B, transport, options } as never])], controllers: [ServiceAController] })
+  class ServiceA {}
+  let a: RunningNestApp;
+  try {
+    a = await startNestApp(ServiceA, 'express');
+  } catch (error) {
+    await b.close();
+    throw error;
+  }
+  return {
+    a,
+    b,
+    close: async () => {
+      await a.close();
+      await b.close();
+    },
+  };
+}
+
+export interface HopTrace {
+  request: SpanRecord;
+  client: SpanRecord;
+  handler: SpanRecord;
+  child: SpanRecord;
+}
+
+/**
+ * Calls A's `/send` or `/emit` and waits for the whole hop in the ingest: A's request span → A's
+ * client span → B's handler span → B's `@Trace` child, all in the request's trace.
+ */
+export async function callAcrossTheHop(ingest: IngestServer, pair: ServicePair, kind: 'send' | 'emit'): Promise<{ body: unknown; trace: HopTrace }> {
+  const response = await fetch(`${pair.a.url}/${kind}`);
+  const body: unknown = await response.json();
+  const { traceId } = responseTraceIds(response);
+  const childOperation = kind === 'send' ? 'Pricing.quote' : 'Pricing.record';
+  const pattern = kind === 'send' ? 'quote' : 'viewed';
+  const inTrace = (s: IngestServer) => s.spans().filter((span) => span.trace_id === traceId);
+  await ingest.waitFor((s) => inTrace(s).some((span) => span.operation === `GET /${kind}`) && inTrace(s).some((span) => span.operation === childOperation), 15_000);
+  const spans = inTrace(ingest);
+  const find = (what: string, match: (span: SpanRecord) => boolean): SpanRecord => {
+    const found = spans.filter(match);
+    if (found.length !== 1) throw new Error(`expected one ${what} in trace ${traceId}, found ${found.length}: ${JSON.stringify(spans.map((s) => [s.workflow, s.operation, s.metadata]))}`);
+    return found[0]!;
+  };
+  return {
+    body,
+    trace: {
+      request: find('request span', (s) => s.operation === `GET /${kind}`),
+      client: find('client span', (s) => s.workflow === 'rpc' && s.operation === pattern && s.metadata?.['rpc.kind'] === kind),
+      handler: find('handler span', (s) => s.workflow === 'rpc' && s.operation === pattern && s.metadata?.['rpc.kind'] === undefined),
+      child: find('@Trace child', (s) => s.operation === childOperation),
+    },
+  };
+}
+
+
+/** B's TCP port, once it listens on port 0. */
+export function tcpPortOf(b: INestMicroservice): number {
+  return (b.unwrap<Server>().address() as AddressInfo).port;
+}
