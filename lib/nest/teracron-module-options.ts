@@ -20,6 +20,12 @@ export interface TeracronModuleOptions extends TeracronOptions, BackgroundWorkOp
   propagateTo?: Array<string | RegExp>;
   /** GraphQL operations and resolvers (`@nestjs/graphql`): on by default; `{ fieldSpans: true }` adds `@ResolveField` spans. */
   graphql?: boolean | GraphqlTracingOptions;
+  /**
+   * Bind TeracronInterceptor to every HTTP route too, as a global interceptor (as before 0.2). Default
+   * `false`: request spans need no interceptor, and one makes Nest build an rxjs pipeline around
+   * every handler (see the README's Performance section for what it costs).
+   */
+  httpInterceptor?: boolean;
 }
 
 export interface NestLayerOptions {
@@ -27,6 +33,7 @@ export interface NestLayerOptions {
   exclude: ExcludedRoute[];
   propagateTo: Array<string | RegExp> | undefined;
   graphql: ResolvedGraphqlTracing;
+  httpInterceptor: boolean;
 }
 
 export const DEFAULT_HTTP_WORKFLOW = 'http';
@@ -39,6 +46,7 @@ const NEST_ONLY_KEYS: Record<Exclude<keyof TeracronModuleOptions, keyof Teracron
   schedule: true,
   events: true,
   graphql: true,
+  httpInterceptor: true,
 };
 
 /**
@@ -65,7 +73,11 @@ export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLay
       "Invalid Teracron option propagateTo: expected an array of hosts ('api.example.com', '.example.com') or RegExps. Remove it to propagate to every host.",
     );
   }
-  return { workflow: resolveWorkflowOption('workflow', workflow, DEFAULT_HTTP_WORKFLOW), exclude: exclude ?? [], propagateTo, graphql: resolveGraphqlTracing(options.graphql) };
+  const { httpInterceptor } = options;
+  if (httpInterceptor !== undefined && typeof httpInterceptor !== 'boolean') {
+    throw new TeracronConfigError('Invalid Teracron option httpInterceptor: expected true or false (default false: request spans without an interceptor).');
+  }
+  return { httpInterceptor: httpInterceptor ?? false, workflow: resolveWorkflowOption('workflow', workflow, DEFAULT_HTTP_WORKFLOW), exclude: exclude ?? [], propagateTo, graphql: resolveGraphqlTracing(options.graphql) };
 }
 
 /** The options the core client understands: a copy of the core's keys only (unknown keys were warned about already). */

@@ -65,6 +65,7 @@ export class TeracronLifecycle implements OnApplicationBootstrap, OnApplicationS
     const dispose = this.disposeOutbound;
     this.disposeOutbound = undefined;
     dispose?.();
+    this.explorer.release();
     this.httpSpans.detach();
     this.disposeLogCorrelation?.();
     this.disposeLogCorrelation = undefined;
