@@ -48,7 +48,8 @@ function refusal(file: string, sourceExists: (repoPath: string) => boolean): str
   for (const rule of NEVER) if (rule.test.test(file)) return rule.why;
   if (!file.includes('/')) return TOP_LEVEL.test(file) ? undefined : 'not part of the library';
   if (!file.startsWith(BUILD_DIR)) return 'outside the library build (dist/lib)';
-  const inLib = `lib/${file.slice(BUILD_DIR.length)}`;
+  // The local Teracron's browser build (npm run build:ui) comes from ui/web into ui/public.
+  const inLib = `lib/${file.slice(BUILD_DIR.length)}`.replace(/^lib\/agent\/dev\/ui\/public\//, 'lib/agent/dev/ui/web/');
   if (inLib.endsWith('.d.ts')) return sourceExists(`${inLib.slice(0, -'.d.ts'.length)}.ts`) ? undefined : `stale: no source ${inLib.slice(0, -5)}.ts`;
   if (inLib.endsWith('.js')) {
     const base = inLib.slice(0, -'.js'.length);
