@@ -108,9 +108,9 @@ function renderHttp(http: HttpSample[], lines: string[], targets: string[]): voi
   );
 }
 
-/** What `node --cpu-prof` showed of (d) on Node 24 under /work load (issue 23), and what went. */
+/** What remains per request (issue 23). */
 const PROFILE_NOTE =
-  "Profiled with `node --cpu-prof` on Node 24 ((d) under /work load): the largest per-request cost of the module before issue 23 was not ours but the rxjs pipeline Nest builds around a handler when any interceptor is bound; it is gone by default (the request span is named from the route the platform matched, route handlers are wrapped once at start-up for their errors, with no per-request allocation unless one fails). What remains per request is each documented feature: the span (ids, clock reads, metadata), the `X-Teracron-Trace` response header (Node's `setHeader`), the `close` listener that ends the span with the status sent, entering the span's AsyncLocalStorage context, and one `then` on an async handler's promise to see its rejection.";
+  'What remains per request, by reading the request path (issue 23\'s `--cpu-prof` analysis on Node 24 found the rxjs pipeline Nest builds around a handler when any interceptor is bound to be the largest cost, more than our spans; it is gone by default): the span (ids, clock reads, metadata), the `X-Teracron-Trace` response header (Node\'s `setHeader`), the `close` listener that ends the span with the status sent, entering the span\'s AsyncLocalStorage context, the route callback\'s wrapper (one route lookup), and one `then` on an async handler\'s promise to see its rejection. Each is part of a documented feature. A function-by-function `--cpu-prof` of this version under load was not completed in this run (see the note at the end).';
 
 /** How many of (d)'s spans were sent and how many the full queue dropped: the export's share depends on it. */
 function spanCountsNote(http: HttpSample[]): string {
