@@ -21,7 +21,7 @@ export interface TeracronModuleOptions extends TeracronOptions, BackgroundWorkOp
   /** GraphQL operations and resolvers (`@nestjs/graphql`): on by default; `{ fieldSpans: true }` adds `@ResolveField` spans. */
   graphql?: boolean | GraphqlTracingOptions;
   /**
-   * Bind TeracronInterceptor to every HTTP route too, as a global interceptor (as before 0.2). Default
+   * Bind TeracronInterceptor to every HTTP route too, as a global interceptor (the earlier default). Default
    * `false`: request spans need no interceptor, and one makes Nest build an rxjs pipeline around
    * every handler (see the README's Performance section for what it costs).
    */
