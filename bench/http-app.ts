@@ -1,6 +1,6 @@
 /**
  * The benchmarked app: GET /ping and GET /work (controller → three nested async service calls),
- * built for one variant (env BENCH_VARIANT). Started by bench/run.ts as a child process; it
+ * built for one variant (env BENCH_VARIANT) on one Nest (http-app-main). Started by bench/run.ts as a child process; it
  * reports its port and, on request, its CPU time.
  */
 import 'reflect-metadata';
@@ -129,11 +129,20 @@ class AlsMiddleware implements NestMiddleware {
 }
 
 function moduleFor(v: HttpVariant) {
-  const work = v === 'teracron' ? TracedWork : v === 'otel' ? OtelWork : PlainWork;
-  const imports =
-    v === 'teracron' ? [TeracronModule.forRoot({ apiKey: process.env.TERACRON_API_KEY, domain: process.env.TERACRON_DOMAIN, logger: { debug() {}, warn() {}, error() {} } })] : [];
-  const withInterceptor = v === 'interceptor' || v === 'floors';
-  const withAls = v === 'als' || v === 'floors';
+  const work = v === 'teracron' || v === 'teracron-interceptor' ? TracedWork : v === 'otel' ? OtelWork : PlainWork;
+  const traced = v === 'teracron' || v === 'teracron-interceptor';
+  const imports = traced
+    ? [
+        TeracronModule.forRoot({
+          apiKey: process.env.TERACRON_API_KEY,
+          domain: process.env.TERACRON_DOMAIN,
+          httpInterceptor: v === 'teracron-interceptor',
+          logger: { debug() {}, warn() {}, error() {} },
+        }),
+      ]
+    : [];
+  const withInterceptor = v === 'interceptor';
+  const withAls = v === 'als';
   const providers = [{ provide: Work, useClass: work }, ...(withInterceptor ? [{ provide: APP_INTERCEPTOR, useClass: PassThroughInterceptor }] : [])];
   @Module({ imports, controllers: [BenchController], providers })
   class BenchModule implements NestModule {
@@ -149,7 +158,7 @@ async function main() {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const send = (message: AppMessage) => process.send?.(message);
-  const client = variant === 'teracron' ? app.get(TeracronClient) : undefined;
+  const client = variant === 'teracron' || variant === 'teracron-interceptor' ? app.get(TeracronClient) : undefined;
   const spanCounts = (): SpanCounts | undefined => {
     const spans = client?.stats().spans;
     return spans && { sent: spans.sent, dropped: spans.droppedTotal };
@@ -165,7 +174,7 @@ async function main() {
       void app.close().then(() => process.exit(0));
     }
   });
-  send({ type: 'ready', port });
+  send({ type: 'ready', port, nest: (require('@nestjs/core/package.json') as { version: string }).version });
 }
 
 void main();

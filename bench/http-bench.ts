@@ -1,7 +1,8 @@
 /**
- * The HTTP comparison: every variant in a fresh app process, alternating within each round,
- * load from a separate autocannon process (10 connections). Reports requests/s, the ratio to
- * bare Nest per round, and app CPU time per request.
+ * The HTTP comparison: every variant on every Nest set in a fresh app process, alternating
+ * within each round, load from a separate autocannon process (10 connections). Reports
+ * requests/s, the ratio to bare Nest per round, and app CPU time per request. No CPU pinning
+ * unless asked (`--pin`): production apps are not pinned away from their load.
  */
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,17 +12,22 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { IngestServer } from '../lib/ingest/ingest-server';
 import { encodeApiKey } from '../lib/core/config/api-key';
-import { HTTP_VARIANTS, type AppMessage, type HttpVariant } from './variants';
+import { HTTP_VARIANTS, NEST_SETS, type AppMessage, type HttpVariant, type NestSet } from './variants';
 
 export interface HttpBenchSettings {
   rounds: number;
   warmupSeconds: number;
   durationSeconds: number;
   connections: number;
+  /** App on one core, load on the other (taskset), as the bench did before; off by default. */
+  pin: boolean;
 }
 
 export interface HttpSample {
   round: number;
+  nest: NestSet;
+  /** Nest's version the app reported. */
+  nestVersion: string;
   variant: HttpVariant;
   route: '/ping' | '/work';
   requestsPerSecond: number;
@@ -55,6 +61,7 @@ export async function runHttpBench(settings: HttpBenchSettings, keys: BenchKeys,
     OTLP_URL: `http://127.0.0.1:${(otlpSink.address() as AddressInfo).port}/v1/traces`,
   };
   const samples: HttpSample[] = [];
+  PIN = settings.pin && CAN_PIN;
   // The runner holds the ingest (which decrypts what (d) sends) and the OTLP sink: their work
   // belongs to the load side, not to the core of the app being measured.
   pinSelf(LOAD_CPU);
@@ -62,10 +69,12 @@ export async function runHttpBench(settings: HttpBenchSettings, keys: BenchKeys,
     for (let round = 1; round <= settings.rounds; round++) {
       // Rotate the order each round so no variant always runs first or last.
       const order = HTTP_VARIANTS.map((_, i) => HTTP_VARIANTS[(i + round - 1) % HTTP_VARIANTS.length]!);
-      for (const variant of order) {
-        const measured = await measureVariant(variant, round, settings, env);
-        samples.push(...measured);
-        log(`round ${round} ${variant.padEnd(11)} ${measured.map((s) => `${s.route} ${Math.round(s.requestsPerSecond)} req/s`).join('  ')}`);
+      for (const nest of round % 2 === 1 ? NEST_SETS : [...NEST_SETS].reverse()) {
+        for (const variant of order) {
+          const measured = await measureVariant(variant, nest, round, settings, env);
+          samples.push(...measured);
+          log(`round ${round} nest ${nest} ${variant.padEnd(20)} ${measured.map((s) => `${s.route} ${Math.round(s.requestsPerSecond)} req/s`).join('  ')}`);
+        }
       }
     }
   } finally {
@@ -80,7 +89,8 @@ export async function runHttpBench(settings: HttpBenchSettings, keys: BenchKeys,
  * On Linux with two or more cores, the app runs on the last core and the load generator on the
  * first, so neither steals the other's core mid-run: the same for every variant, less noise.
  */
-const PIN = process.platform === 'linux' && os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+const CAN_PIN = process.platform === 'linux' && os.cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+let PIN = false;
 const APP_CPU = String(os.cpus().length - 1);
 const LOAD_CPU = '0';
 const ALL_CPUS = `0-${os.cpus().length - 1}`;
@@ -90,7 +100,7 @@ function pinSelf(cpus: string): void {
 }
 
 export function pinningNote(): string {
-  return PIN ? `app pinned to CPU ${APP_CPU}; autocannon, the ingest and the OTLP sink to CPU ${LOAD_CPU} (taskset)` : 'no CPU pinning (taskset unavailable or one core)';
+  return PIN ? `pinned (--pin): app pinned to CPU ${APP_CPU}; autocannon, the ingest and the OTLP sink to CPU ${LOAD_CPU} (taskset)` : 'no CPU pinning (as in production; `--pin` pins the app and the load to separate cores)';
 }
 
 /** [command, ...args] running `args` on `cpu` when pinning is on. */
@@ -98,9 +108,12 @@ function onCpu(cpu: string, args: string[]): [string, string[]] {
   return PIN ? ['taskset', ['-c', cpu, ...args]] : [args[0]!, args.slice(1)];
 }
 
-async function measureVariant(variant: HttpVariant, round: number, settings: HttpBenchSettings, env: Record<string, string>): Promise<HttpSample[]> {
+/** Where the Nest 11 set is installed (`npm ci --prefix bench/nest11`, done by run.ts). */
+export const NEST11_DIR = path.join(__dirname, '..', '..', 'bench', 'nest11');
+
+async function measureVariant(variant: HttpVariant, nest: NestSet, round: number, settings: HttpBenchSettings, env: Record<string, string>): Promise<HttpSample[]> {
   const app = fork(path.join(__dirname, 'http-app-main.js'), [], {
-    env: { ...process.env, ...env, BENCH_VARIANT: variant },
+    env: { ...process.env, ...env, BENCH_VARIANT: variant, ...(nest === '11' ? { BENCH_NEST_DIR: NEST11_DIR } : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     ...(PIN ? { execPath: 'taskset', execArgv: ['-c', APP_CPU, process.execPath] } : {}),
   });
@@ -124,6 +137,8 @@ async function measureVariant(variant: HttpVariant, round: number, settings: Htt
       const used = after.userMicros + after.systemMicros - (before.userMicros + before.systemMicros);
       samples.push({
         round,
+        nest,
+        nestVersion: ready.nest,
         variant,
         route,
         requestsPerSecond: result.requests / settings.durationSeconds,

@@ -1,26 +1,46 @@
 /**
- * `npm run bench`: the side-by-side benchmarks of bench/README in one run, written to
- * bench/results.md with the machine they ran on and each target marked met or not.
- * `-- --quick` shortens the HTTP runs (for trying the harness, not for figures).
+ * `npm run bench`: the side-by-side benchmarks in one run, on Node 24 (the runner re-runs itself
+ * there; `-- --node 20` for another major), the HTTP ones on Nest 12 and on Nest 11 (bench/nest11),
+ * written to bench/results.md with the machine they ran on and each target marked met or not.
+ * `-- --quick` shortens the HTTP runs (for trying the harness, not for figures); `-- --pin` pins
+ * the app and the load generator to separate cores.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeApiKey } from '../lib/core/config/api-key';
 import { IngestServer } from '../lib/ingest/ingest-server';
 import { refusingLoopback } from '../test/support/closed-loopback';
 import { runExportBench } from './export-bench';
-import { runHttpBench } from './http-bench';
+import { NEST11_DIR, runHttpBench } from './http-bench';
+import { DEFAULT_NODE_MAJOR, nodeBinary } from './node-binary';
 import { runMemoryBench } from './memory-bench';
 import { renderReport } from './report';
 import { runSpanBench } from './span-bench';
 
 const quick = process.argv.includes('--quick');
+const pin = process.argv.includes('--pin');
+const nodeArg = process.argv.indexOf('--node');
+const NODE_MAJOR = nodeArg >= 0 ? Number(process.argv[nodeArg + 1]) : DEFAULT_NODE_MAJOR;
 const SLUG = 'bench-mark-123';
-const HTTP_ROUNDS = 5;
+const HTTP_ROUNDS = 3;
+
+/** On another Node than the one asked for: the whole run (runner, apps, per-span benches) goes there. */
+function runOnRequestedNode(): boolean {
+  if (Number(process.versions.node.split('.')[0]) === NODE_MAJOR) return false;
+  if (!Number.isInteger(NODE_MAJOR) || NODE_MAJOR < 20) throw new Error(`--node takes a Node major (20, 22, 24), not ${process.argv[nodeArg + 1]}`);
+  const result = spawnSync(nodeBinary(NODE_MAJOR), [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(result.status ?? 1);
+}
 
 async function main(): Promise<void> {
+  if (runOnRequestedNode()) return;
   const log = (line: string) => console.log(line);
+  if (!existsSync(path.join(NEST11_DIR, 'node_modules', '@nestjs', 'core'))) {
+    log('installing the Nest 11 app set (bench/nest11)…');
+    execFileSync('npm', ['ci', '--prefix', NEST11_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  }
   log('generating an RSA-4096 key pair for this run…');
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 4096 });
   const keys = {
@@ -30,7 +50,11 @@ async function main(): Promise<void> {
   };
   const apiKey = encodeApiKey({ slug: SLUG, publicKeyPem: keys.publicKeyPem, mode: 'development' });
 
-  const http = await runHttpBench(quick ? { rounds: 3, warmupSeconds: 1, durationSeconds: 2, connections: 10 } : { rounds: HTTP_ROUNDS, warmupSeconds: 3, durationSeconds: 8, connections: 10 }, keys, log);
+  const http = await runHttpBench(
+    quick ? { rounds: 2, warmupSeconds: 1, durationSeconds: 2, connections: 10, pin } : { rounds: HTTP_ROUNDS, warmupSeconds: 2, durationSeconds: 5, connections: 10, pin },
+    keys,
+    log,
+  );
 
   log('per-span benchmark…');
   const ingest = await IngestServer.start({ projects: [{ slug: SLUG, privateKey: keys.privateKeyPem }], rateLimits: false, maxRecords: 0 });
@@ -45,7 +69,7 @@ async function main(): Promise<void> {
   log('memory benchmark (1 000 000 spans, ingest down)…');
   const memory = await runMemoryBench(apiKey);
 
-  const report = renderReport({ http, httpRounds: quick ? 3 : HTTP_ROUNDS, quick, spans, exportCosts, memory });
+  const report = renderReport({ http, httpRounds: quick ? 2 : HTTP_ROUNDS, quick, spans, exportCosts, memory });
   writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results.md'), report);
   console.log('\n' + report);
 }

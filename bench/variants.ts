@@ -1,18 +1,24 @@
 /** The HTTP benchmark's variants, in the order they are compared. */
-export const HTTP_VARIANTS = ['bare', 'interceptor', 'als', 'teracron', 'otel', 'floors'] as const;
+export const HTTP_VARIANTS = ['bare', 'interceptor', 'als', 'teracron', 'teracron-interceptor', 'otel'] as const;
 export type HttpVariant = (typeof HTTP_VARIANTS)[number];
 
 export const VARIANT_LABELS: Record<HttpVariant, string> = {
   bare: '(a) bare Nest',
-  interceptor: '(b) + pass-through global interceptor',
-  als: '(c) + AsyncLocalStorage.run per request',
-  teracron: '(d) Nest + TeracronModule, @Trace × 3',
+  interceptor: '(b) + pass-through global interceptor (floor)',
+  als: '(c) + AsyncLocalStorage.run per request (floor)',
+  teracron: '(d) Nest + TeracronModule, @Trace × 3 (default: no interceptor on HTTP routes)',
+  'teracron-interceptor': "(d') same, `httpInterceptor: true`",
   otel: '(e) Nest + OpenTelemetry (http, express, nestjs-core, manual spans × 3)',
-  floors: '(f) + both floors: the pass-through interceptor and AsyncLocalStorage.run per request',
 };
 
+/** The two app dependency sets: the repo's own (Nest 12) and bench/nest11's. */
+export const NEST_SETS = ['12', '11'] as const;
+export type NestSet = (typeof NEST_SETS)[number];
+
 /** Messages an app process sends its runner. */
-export type AppMessage = { type: 'ready'; port: number } | { type: 'cpu'; userMicros: number; systemMicros: number; delayP99Ms: number; delayMaxMs: number; spans: SpanCounts | undefined };
+export type AppMessage =
+  | { type: 'ready'; port: number; nest: string }
+  | { type: 'cpu'; userMicros: number; systemMicros: number; delayP99Ms: number; delayMaxMs: number; spans: SpanCounts | undefined };
 
 /** The span lane's counters of a Teracron app so far. */
 export interface SpanCounts {

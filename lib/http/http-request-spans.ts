@@ -22,7 +22,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceSink } from '../core/trace-sink';
 import type { FlatRecord } from '../core/types';
-import { enterTraceContext, leaveTraceContext } from '../tracing/context';
+import { currentTraceContext, enterTraceContext, leaveTraceContext } from '../tracing/context';
 import { TRACE_HEADER } from '../tracing/propagation';
 import { NOOP_SPAN, type SpanHandle } from '../tracing/span';
 import { startSpan } from '../tracing/tracer';
@@ -64,6 +64,13 @@ const CHANNEL = 'http.server.request.start';
 const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
 const STATE = Symbol('teracron.httpRequestSpan');
 type TracedRequest = IncomingMessage & { [STATE]?: RequestSpan };
+
+/**
+ * Handler errors reported by the span their handler ran in (`requestHandlerFailed`: a route
+ * handler's start-up wrapper, which sees no request). Written only when a handler fails, read
+ * when its request ends; a WeakMap, so an entry goes with its span.
+ */
+const handlerErrors = new WeakMap<object, { value: unknown }>();
 
 /** What `attachToEveryServer` attaches to: every server of the process that no app attached to. */
 const EVERY_SERVER: object = Object.freeze({});
@@ -184,19 +191,32 @@ export class HttpRequestSpans {
       if (span.ended) return;
       if (!response.writableFinished) {
         span.setMetadata({ 'http.aborted': true });
-        if (state.error) span.fail(state.error.value);
+        const error = state.error ?? handlerErrors.get(span);
+        if (error) span.fail(error.value);
         else span.end();
         return;
       }
       span.setMetadata({ 'http.status_code': response.statusCode });
       if (response.statusCode < 500 && state.answerError) span.fail(state.answerError.value);
       else if (response.statusCode < 500) span.end();
-      else if (state.error) span.fail(state.error.value);
-      else span.endWith('failed');
+      else {
+        const error = state.error ?? handlerErrors.get(span);
+        if (error) span.fail(error.value);
+        else span.endWith('failed');
+      }
     } catch {
       // Telemetry never throws into the host app.
     }
   }
+}
+
+/**
+ * A route handler failed with `error` while running in its request's span (the current context):
+ * the span fails with it if the response turns out to be a 5xx. Outside a sampled span it is a no-op.
+ */
+export function requestHandlerFailed(error: unknown): void {
+  const context = currentTraceContext();
+  if (context !== undefined && context.sampled && !handlerErrors.has(context)) handlerErrors.set(context, { value: error });
 }
 
 /** The sampled request span of a raw request or of Express's / Fastify's request, for a layer above HTTP; undefined when it has none. */

@@ -25,6 +25,12 @@ export interface TeracronModuleOptions extends TeracronOptions, BackgroundWorkOp
   clientSpans?: boolean | ClientSpansOptions;
   /** GraphQL operations and resolvers (`@nestjs/graphql`): on by default; `{ fieldSpans: true }` adds `@ResolveField` spans. */
   graphql?: boolean | GraphqlTracingOptions;
+  /**
+   * Bind TeracronInterceptor to every HTTP route too, as a global interceptor (the earlier default). Default
+   * `false`: request spans need no interceptor, and one makes Nest build an rxjs pipeline around
+   * every handler (see the README's Performance section for what it costs).
+   */
+  httpInterceptor?: boolean;
 }
 
 export interface ClientSpansOptions {
@@ -41,6 +47,7 @@ export interface NestLayerOptions {
   propagation: PropagationFormat[];
   clientSpans: Required<ClientSpansOptions>;
   graphql: ResolvedGraphqlTracing;
+  httpInterceptor: boolean;
 }
 
 export const DEFAULT_HTTP_WORKFLOW = 'http';
@@ -55,6 +62,7 @@ const NEST_ONLY_KEYS: Record<Exclude<keyof TeracronModuleOptions, keyof Teracron
   schedule: true,
   events: true,
   graphql: true,
+  httpInterceptor: true,
 };
 
 /**
@@ -81,7 +89,12 @@ export function resolveNestLayerOptions(options: TeracronModuleOptions): NestLay
       "Invalid Teracron option propagateTo: expected an array of hosts ('api.example.com', '.example.com') or RegExps. Remove it to propagate to every host.",
     );
   }
+  const { httpInterceptor } = options;
+  if (httpInterceptor !== undefined && typeof httpInterceptor !== 'boolean') {
+    throw new TeracronConfigError('Invalid Teracron option httpInterceptor: expected true or false (default false: request spans without an interceptor).');
+  }
   return {
+    httpInterceptor: httpInterceptor ?? false,
     workflow: resolveWorkflowOption('workflow', workflow, DEFAULT_HTTP_WORKFLOW),
     exclude: exclude ?? [],
     propagateTo,

@@ -1,7 +1,7 @@
 /**
  * The providers of every TeracronModule, declared once: the app's client, its tracer, its HTTP
  * request spans, the resolved Nest-layer options, the scrubber slot, the explorer, the lifecycle
- * and the global interceptor. They read the options through the token ConfigurableModuleBuilder
+ * and the interceptor (global only with `httpInterceptor: true`; else the explorer binds it where it is needed). They read the options through the token ConfigurableModuleBuilder
  * provides, so forRoot and forRootAsync share them. One client per app, so several apps in one
  * process never share queues or lifecycles.
  */
@@ -68,5 +68,11 @@ export const TERACRON_PROVIDERS: Provider[] = [
   TeracronExplorer,
   TeracronLifecycle,
   GraphqlTracing,
-  { provide: APP_INTERCEPTOR, useClass: TeracronInterceptor },
+  TeracronInterceptor,
+  // Nest skips a global enhancer whose factory gives nothing: by default no interceptor runs around HTTP routes.
+  {
+    provide: APP_INTERCEPTOR,
+    useFactory: (layer: NestLayerOptions, interceptor: TeracronInterceptor) => (layer.httpInterceptor ? interceptor : null),
+    inject: [TERACRON_NEST_LAYER, TeracronInterceptor],
+  },
 ];

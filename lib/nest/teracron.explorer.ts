@@ -8,18 +8,32 @@
  * later), with a second pass in onModuleInit for factory providers, whose class is known only once
  * they exist. At bootstrap the lifecycle hands the running client to `claimFor`, and the client
  * registry then answers which app each wrapped call belongs to.
+ *
+ * HTTP (unless `httpInterceptor: true`): the route handlers are wrapped for their errors, the
+ * adapter's route callbacks for the request span's name and context (http-route-registration),
+ * and the interceptor is bound only to message handlers, gateway messages and GraphQL resolvers
+ * (bound-interceptor), so no interceptor pipeline is built around HTTP routes.
  */
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, HttpAdapterHost, MetadataScanner } from '@nestjs/core';
 import { claimClasses } from '../core/client-registry';
 import type { TraceSink } from '../core/trace-sink';
+import type { HttpRequestSpans } from '../http/http-request-spans';
 import type { ResolvedBackgroundWork } from './background-work-options';
+import { bindInterceptorToMethod, routeBoundCalls } from './bound-interceptor';
 import { discoverClasses, discoverMethods, type DecoratedMethod } from './discovery/decorated-methods';
 import { EVENT_LISTENER_KIND, isEventListenerMethod, wrapEventListenerMethod } from './discovery/event-listener-methods';
 import { isMessageHandlerMethod, MESSAGE_HANDLER_KIND, wrapMessageHandler } from './discovery/message-handlers';
 import { isBullMQProcessorClass, wrapProcessorErrors } from './discovery/processor-errors';
+import { isRouteHandlerMethod, wrapRouteHandler } from './discovery/route-handlers';
 import { isScheduledMethod, SCHEDULE_KIND, wrapScheduledMethod } from './discovery/scheduled-methods';
-import { RPC_WORKFLOW, TERACRON_BACKGROUND_WORK } from './teracron.constants';
+import { traceRouteRegistrations } from './http-route-registration';
+import type { NestLayerOptions } from './teracron-module-options';
+import { RPC_WORKFLOW, TERACRON_BACKGROUND_WORK, TERACRON_HTTP_SPANS, TERACRON_NEST_LAYER } from './teracron.constants';
+import { TeracronInterceptor } from './teracron.interceptor';
+
+/** Metadata on the methods the interceptor traces besides HTTP routes: @MessagePattern/@EventPattern, @SubscribeMessage, @Query/@Mutation/@Subscription/@ResolveField. */
+const INTERCEPTED_METHOD_METADATA = ['microservices:pattern', 'websockets:message_mapping', 'graphql:resolver_type'];
 
 interface WrappedKind {
   kind: string;
@@ -32,16 +46,25 @@ export class TeracronExplorer implements OnModuleInit {
   private readonly schedule: WrappedKind;
   private readonly events: WrappedKind;
   private readonly messages: WrappedKind;
+  /** Classes whose intercepted methods carry the bound interceptor (empty with `httpInterceptor: true`). */
+  private readonly boundClasses = new Set<Function>();
+  private releaseBound: (() => void) | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     @Inject(TERACRON_BACKGROUND_WORK) private readonly options: ResolvedBackgroundWork,
+    @Inject(TERACRON_NEST_LAYER) private readonly layer: NestLayerOptions,
+    @Inject(TERACRON_HTTP_SPANS) httpSpans: HttpRequestSpans,
+    private readonly interceptor: TeracronInterceptor,
+    @Optional() adapterHost?: HttpAdapterHost,
   ) {
     this.schedule = { kind: SCHEDULE_KIND, workflow: options.schedule.workflow, prototypes: new Set() };
     this.events = { kind: EVENT_LISTENER_KIND, workflow: options.events.workflow, prototypes: new Set() };
     this.messages = { kind: MESSAGE_HANDLER_KIND, workflow: RPC_WORKFLOW, prototypes: new Set() };
     this.wrap({ withInstances: false });
+    const adapter: unknown = adapterHost?.httpAdapter;
+    if (!layer.httpInterceptor && adapter !== null && typeof adapter === 'object') traceRouteRegistrations(adapter, httpSpans);
   }
 
   onModuleInit(): void {
@@ -53,6 +76,13 @@ export class TeracronExplorer implements OnModuleInit {
     for (const wrapped of [this.schedule, this.events, this.messages]) {
       if (wrapped.prototypes.size > 0) claimClasses(sink, wrapped.kind, wrapped.prototypes, wrapped.workflow);
     }
+    if (this.boundClasses.size > 0 && this.releaseBound === undefined) this.releaseBound = routeBoundCalls(this.interceptor, sink, this.boundClasses);
+  }
+
+  /** At shutdown: this app's bound handlers are no longer its interceptor's to trace. */
+  release(): void {
+    this.releaseBound?.();
+    this.releaseBound = undefined;
   }
 
   private wrap(pass: { withInstances: boolean }): void {
@@ -60,6 +90,14 @@ export class TeracronExplorer implements OnModuleInit {
     if (this.options.events.enabled) this.wrapMethods(pass, this.events, isEventListenerMethod, wrapEventListenerMethod);
     // Only controllers' handlers are registered by microservices; wrapping by class covers them.
     if (!pass.withInstances) this.wrapMethods(pass, this.messages, isMessageHandlerMethod, wrapMessageHandler);
+    if (!this.layer.httpInterceptor) {
+      // Controllers' route handlers, found by class in the first pass, before Nest registers its routes.
+      if (!pass.withInstances) for (const found of discoverMethods(this.discovery, this.scanner, pass, isRouteHandlerMethod)) wrapRouteHandler(found);
+      for (const found of discoverMethods(this.discovery, this.scanner, pass, isInterceptedMethod)) {
+        bindInterceptorToMethod(found.prototype, found.key);
+        this.boundClasses.add(found.classRef);
+      }
+    }
     for (const found of discoverClasses(this.discovery, pass)) {
       if (isBullMQProcessorClass(found.classRef)) wrapProcessorErrors(found.prototype);
     }
@@ -71,4 +109,8 @@ export class TeracronExplorer implements OnModuleInit {
       into.prototypes.add(found.prototype);
     }
   }
+}
+
+function isInterceptedMethod(method: Function): boolean {
+  return INTERCEPTED_METHOD_METADATA.some((key) => Reflect.getMetadata(key, method) !== undefined);
 }

@@ -70,6 +70,7 @@ export class TeracronLifecycle implements OnApplicationBootstrap, OnApplicationS
     dispose?.();
     this.disposeMicroservices?.();
     this.disposeMicroservices = undefined;
+    this.explorer.release();
     this.httpSpans.detach();
     this.disposeLogCorrelation?.();
     this.disposeLogCorrelation = undefined;

@@ -33,6 +33,11 @@ export function runOutsideTraceContext<T>(fn: () => T): T {
   return storage.exit(fn);
 }
 
+/** `Reflect.apply(fn, self, args)` inside the context, without allocating a closure per call (route callbacks). */
+export function applyInTraceContext<T>(context: TraceContext, fn: (...args: unknown[]) => T, self: unknown, args: ArrayLike<unknown>): T {
+  return storage.run(context, Reflect.apply as (fn: (...a: unknown[]) => T, self: unknown, args: ArrayLike<unknown>) => T, fn, self, args);
+}
+
 /**
  * Puts back the context read before an `enterTraceContext` (undefined: none). With the call in
  * between, the pair does what `run` does, without `run`'s frames on the stack.

@@ -21,6 +21,7 @@ import { Trace } from '../../lib/tracing/trace.decorator';
 import { responseTraceIds, startNestApp, type Platform, type RunningNestApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
+import { httpInterceptor } from '../support/http-interceptor-mode';
 
 const WAIT_MS = 15_000;
 const FIELD_CALLS = 1_000;
@@ -108,7 +109,7 @@ const DRIVERS: Array<{ platform: Platform; name: string; graphqlModule: () => Dy
 
 function appModule(domain: string, graphqlModule: DynamicModule, graphql: GraphqlTracingOptions): new () => unknown {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1, graphql }), graphqlModule],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1, graphql }), graphqlModule],
     providers: [OrderResolver, OrderStore, AuditHooks],
   })
   class GraphqlAppModule {}

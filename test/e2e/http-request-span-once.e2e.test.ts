@@ -17,6 +17,7 @@ import { Trace } from '../../lib/tracing/trace.decorator';
 import { PLATFORMS, responseTraceIds, startNestApp, type RunningNestApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
+import { httpInterceptor } from '../support/http-interceptor-mode';
 
 @Injectable()
 class DenyGuard implements CanActivate {
@@ -107,7 +108,7 @@ class PathsController {
 function appModule(domain: string) {
   @Module({
     // No timer flush: every test flushes when the request is over, so nothing arrives by chance.
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceEmitEvents: true, traceFlushIntervalSeconds: 300, exclude: ['/internal/:probe', '/internal/:probe/secret'] })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceEmitEvents: true, traceFlushIntervalSeconds: 300, exclude: ['/internal/:probe', '/internal/:probe/secret'] })],
     controllers: [PathsController],
     providers: [DenyGuard, StatusProbe],
   })

@@ -26,6 +26,7 @@ import { Trace } from '../../lib/tracing/trace.decorator';
 import { PLATFORMS, responseTraceIds, startNestApp, type RunningNestApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
+import { httpInterceptor } from '../support/http-interceptor-mode';
 
 const WAIT_MS = 10_000;
 
@@ -95,7 +96,7 @@ class HealthController {
 
 function appModule(domain: string): new () => unknown {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1, exclude: ['/api/health'] })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1, exclude: ['/api/health'] })],
     controllers: [OrdersController, HealthController],
     providers: [OrdersService, PaymentsService, StatusProbe, { provide: APP_FILTER, useClass: OrderErrorsFilter }],
   })

@@ -16,6 +16,7 @@ import { Trace } from '../../lib/tracing/trace.decorator';
 import { startNestApp, type RunningNestApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
+import { httpInterceptor } from '../support/http-interceptor-mode';
 
 @Injectable()
 class Pricing {
@@ -60,7 +61,7 @@ class HybridController {
 
 function hybridModule(domain: string) {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1 })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1 })],
     controllers: [HybridController],
     providers: [Pricing],
   })

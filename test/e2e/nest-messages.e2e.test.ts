@@ -20,6 +20,7 @@ import { Trace } from '../../lib/tracing/trace.decorator';
 import { PLATFORMS, startNestApp, type RunningNestApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
+import { httpInterceptor } from '../support/http-interceptor-mode';
 
 const WAIT_MS = 10_000;
 
@@ -58,7 +59,7 @@ class PingGateway {
 
 function microserviceModule(domain: string): new () => unknown {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1 })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1 })],
     controllers: [MathController],
     providers: [Calculator],
   })
@@ -68,7 +69,7 @@ function microserviceModule(domain: string): new () => unknown {
 
 function gatewayModule(domain: string): new () => unknown {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1 })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1 })],
     providers: [PingGateway],
   })
   class GatewayModule {}

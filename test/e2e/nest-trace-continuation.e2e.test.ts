@@ -15,6 +15,7 @@ import { PLATFORMS, responseTraceIds, startNestApp, type RunningNestApp } from '
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
 import { readVector } from '../support/vectors';
+import { httpInterceptor } from '../support/http-interceptor-mode';
 
 const WAIT_MS = 10_000;
 const CALLER_SPAN = '00f067aa0ba902b7a3ce929d0e0e4736';
@@ -44,7 +45,7 @@ class StockController {
 
 function appModule(domain: string): new () => unknown {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1, traceSampleRate: 0.5 })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1, traceSampleRate: 0.5 })],
     controllers: [StockController],
     providers: [StockService],
   })

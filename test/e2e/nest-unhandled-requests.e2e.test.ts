@@ -28,6 +28,7 @@ import { Trace } from '../../lib/tracing/trace.decorator';
 import { PLATFORMS, responseTraceIds, startNestApp, type RunningNestApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
+import { httpInterceptor } from '../support/http-interceptor-mode';
 
 const RAW_ID = 'rawid4242';
 
@@ -91,7 +92,7 @@ function throwingMiddleware(): void {
 
 function appModule(domain: string) {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceFlushIntervalSeconds: 1 })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1 })],
     controllers: [GuardedController],
     providers: [Ledger, DenyGuard, AuthGuard],
   })

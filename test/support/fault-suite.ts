@@ -28,6 +28,7 @@ import { refusingLoopback } from './closed-loopback';
 import { startNestApp, type Platform, type RunningNestApp } from './nest-apps';
 import { startTestIngest } from './start-ingest';
 import { TEST_SLUG, testApiKey } from './test-keys';
+import { httpInterceptor } from './http-interceptor-mode';
 
 const REQUESTS = 120;
 
@@ -52,7 +53,7 @@ class ShopController {
 
 function shopModule(domain: string) {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, traceBatchSize: 20, traceFlushIntervalSeconds: 1, timeoutSeconds: 2 })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceBatchSize: 20, traceFlushIntervalSeconds: 1, timeoutSeconds: 2 })],
     controllers: [ShopController],
     providers: [Stock],
   })

@@ -5,8 +5,9 @@ import { coreOptionsOf, resolveNestLayerOptions } from '../../../lib/nest/teracr
 import { resolveGraphqlTracing } from '../../../lib/nest/graphql/graphql-tracing-options';
 
 describe('the Nest layer options', () => {
-  it('applies the defaults: workflow http, nothing excluded, propagation to every host', () => {
+  it('applies the defaults: workflow http, nothing excluded, propagation to every host, no interceptor around HTTP routes', () => {
     assert.deepEqual(resolveNestLayerOptions({}), {
+      httpInterceptor: false,
       workflow: 'http',
       exclude: [],
       propagateTo: undefined,
@@ -17,7 +18,7 @@ describe('the Nest layer options', () => {
   });
 
   it('keeps what was given', () => {
-    const options = { workflow: 'api', exclude: ['/health', /^\/internal/, { method: 'GET', path: '/ready' }], propagateTo: ['.example.com', /^api\./] };
+    const options = { workflow: 'api', exclude: ['/health', /^\/internal/, { method: 'GET', path: '/ready' }], propagateTo: ['.example.com', /^api\./], httpInterceptor: true };
     assert.deepEqual(resolveNestLayerOptions(options), { ...options, propagation: ['teracron'], clientSpans: { http: true, rpc: true }, graphql: resolveGraphqlTracing(undefined) });
   });
 
@@ -28,6 +29,7 @@ describe('the Nest layer options', () => {
       [{ exclude: '/health' }, /option exclude/],
       [{ exclude: [{ method: 'GET' }] }, /option exclude/],
       [{ propagateTo: [42] }, /option propagateTo/],
+      [{ httpInterceptor: 'yes' }, /option httpInterceptor/],
     ];
     for (const [options, message] of cases) {
       assert.throws(() => resolveNestLayerOptions(options as never), (error: unknown) => error instanceof TeracronConfigError && message.test(error.message));
