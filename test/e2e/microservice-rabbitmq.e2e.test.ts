@@ -10,14 +10,9 @@ import assert from 'node:assert/strict';
 import { Transport } from '@nestjs/microservices';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { startRabbitMq, type RunningBroker } from '../support/brokers';
-import { callAcrossTheHop, PAYLOAD, ServiceBController, startServicePair, type HopTrace, type ServicePair } from '../support/microservice-pair';
+import { itCarriesTheTraceAcrossTheHop } from '../support/hop-tests';
+import { startServicePair, type ServicePair } from '../support/microservice-pair';
 import { startTestIngest } from '../support/start-ingest';
-
-function assertOneTrace({ request, client, handler, child }: HopTrace): void {
-  assert.equal(client.parent_span_id, request.span_id);
-  assert.equal(handler.parent_span_id, client.span_id);
-  assert.equal(child.parent_span_id, handler.span_id);
-}
 
 describe('a microservice hop over RabbitMQ', () => {
   let ingest: IngestServer;
@@ -36,16 +31,5 @@ describe('a microservice hop over RabbitMQ', () => {
     await ingest?.close();
   });
 
-  it('send(): one trace from A request to B @Trace child, the payload unchanged', async () => {
-    const { body, trace } = await callAcrossTheHop(ingest, pair, 'send');
-    assert.deepEqual(body, { price: PAYLOAD.qty * 10, echo: PAYLOAD });
-    assert.deepEqual(ServiceBController.received.at(-1), PAYLOAD);
-    assertOneTrace(trace);
-  });
-
-  it('emit(): one trace from A request to B @Trace child, the payload unchanged', async () => {
-    const { trace } = await callAcrossTheHop(ingest, pair, 'emit');
-    assert.deepEqual(ServiceBController.events.at(-1), PAYLOAD);
-    assertOneTrace(trace);
-  });
+  itCarriesTheTraceAcrossTheHop(() => ({ ingest, pair }));
 });

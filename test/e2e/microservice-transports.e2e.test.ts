@@ -11,7 +11,8 @@ import type { INestMicroservice } from '@nestjs/common';
 import { Transport } from '@nestjs/microservices';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { startMosquitto, startNats, type RunningBroker } from '../support/brokers';
-import { callAcrossTheHop, PAYLOAD, ServiceBController, startServicePair, tcpPortOf, type HopTrace, type ServicePair } from '../support/microservice-pair';
+import { itCarriesTheTraceAcrossTheHop } from '../support/hop-tests';
+import { startServicePair, tcpPortOf, type ServicePair } from '../support/microservice-pair';
 import { startRedis } from '../support/redis';
 import { startTestIngest } from '../support/start-ingest';
 
@@ -40,15 +41,6 @@ const CASES: TransportCase[] = [
   { name: 'MQTT v5', transport: Transport.MQTT, start: onBroker(startMosquitto, (mqtt) => ({ url: mqtt.url, protocolVersion: 5 })) },
 ];
 
-function assertOneTrace(trace: HopTrace): void {
-  const { request, client, handler, child } = trace;
-  assert.equal(client.parent_span_id, request.span_id, "A's client span hangs under A's request span");
-  assert.equal(handler.parent_span_id, client.span_id, "B's handler span hangs under A's client span");
-  assert.equal(child.parent_span_id, handler.span_id, "B's @Trace child hangs under B's handler span");
-  assert.equal(client.status, 'succeeded');
-  assert.equal(handler.status, 'succeeded');
-}
-
 for (const transportCase of CASES) {
   describe(`a microservice hop over ${transportCase.name}`, () => {
     let ingest: IngestServer;
@@ -69,18 +61,7 @@ for (const transportCase of CASES) {
       await ingest?.close();
     });
 
-    it('send(): one trace from A request to B @Trace child, the payload unchanged', async () => {
-      const { body, trace } = await callAcrossTheHop(ingest, pair, 'send');
-      assert.deepEqual(body, { price: PAYLOAD.qty * 10, echo: PAYLOAD });
-      assert.deepEqual(ServiceBController.received.at(-1), PAYLOAD);
-      assertOneTrace(trace);
-    });
-
-    it('emit(): one trace from A request to B @Trace child, the payload unchanged', async () => {
-      const { trace } = await callAcrossTheHop(ingest, pair, 'emit');
-      assert.deepEqual(ServiceBController.events.at(-1), PAYLOAD);
-      assertOneTrace(trace);
-    });
+    itCarriesTheTraceAcrossTheHop(() => ({ ingest, pair }));
   });
 }
 
