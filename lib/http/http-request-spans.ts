@@ -1,7 +1,7 @@
 /**
  * The HTTP server request span, in one place: this module opens, names, excludes and ends the
  * root span of every request a traced server answers. Framework-free (Node's server channel and
- * response); the Nest layer only tells it the route a handler matched and the handler's error.
+ * response); the Nest layer only tells it the route a handler matched and what threw on the way to the answer.
  *
  * - Opened when Node announces the request (`http.server.request.start`), before any middleware,
  *   guard or body parser, so requests that never reach a handler get their span too. It continues
@@ -12,7 +12,7 @@
  *   the raw path.
  * - Excluded (`exclude`) by path on arrival, and by template once named: it records nothing.
  * - Ended once, when the response emits 'close' (after 'finish', or when the client left first),
- *   with the status sent: failed for a 5xx (with the handler's error when one was reported),
+ *   with the status sent: failed for a 5xx (with the error that led to it, when one was reported: requestFailed),
  *   succeeded for a 4xx the app answered on purpose (failed when a layer above, GraphQL, reported errors in the answer); a client that left first gives `http.aborted`.
  *
  * The per-request state rides on the raw request under a private symbol (cheaper per request
@@ -22,7 +22,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TraceSink } from '../core/trace-sink';
 import type { FlatRecord } from '../core/types';
-import { currentTraceContext, enterTraceContext, leaveTraceContext } from '../tracing/context';
+import { enterTraceContext, leaveTraceContext } from '../tracing/context';
 import { TRACE_HEADER } from '../tracing/propagation';
 import { NOOP_SPAN, type SpanHandle } from '../tracing/span';
 import { startSpan } from '../tracing/tracer';
@@ -42,7 +42,7 @@ interface RequestSpan {
   readonly method: string;
   /** The route is known (named, or excluded by it). */
   named: boolean;
-  /** The handler's error, as reported before any exception filter turned it into a response. */
+  /** What threw on the way to the answer, as reported before any exception filter turned it into a response (requestFailed). */
   error: { value: unknown } | undefined;
   /**
    * An error the answer carried in its body (a GraphQL response with `errors`), set by a layer
@@ -64,13 +64,6 @@ const CHANNEL = 'http.server.request.start';
 const INBOUND_HEADER = TRACE_HEADER.toLowerCase();
 const STATE = Symbol('teracron.httpRequestSpan');
 type TracedRequest = IncomingMessage & { [STATE]?: RequestSpan };
-
-/**
- * Handler errors reported by the span their handler ran in (`requestHandlerFailed`: a route
- * handler's start-up wrapper, which sees no request). Written only when a handler fails, read
- * when its request ends; a WeakMap, so an entry goes with its span.
- */
-const handlerErrors = new WeakMap<object, { value: unknown }>();
 
 /** What `attachToEveryServer` attaches to: every server of the process that no app attached to. */
 const EVERY_SERVER: object = Object.freeze({});
@@ -125,12 +118,6 @@ export class HttpRequestSpans {
     if (state === undefined || !state.span.sampled) return undefined;
     if (!state.named && template !== undefined) this.name(state, template);
     return state.span.ended ? null : state.span;
-  }
-
-  /** The handler failed with `error`; the span fails with it if the response turns out to be a 5xx. */
-  handlerFailed(request: unknown, error: unknown): void {
-    const state = stateOf(request);
-    if (state !== undefined) state.error = { value: error };
   }
 
   private readonly onRequestStart = (message: unknown): void => {
@@ -191,8 +178,7 @@ export class HttpRequestSpans {
       if (span.ended) return;
       if (!response.writableFinished) {
         span.setMetadata({ 'http.aborted': true });
-        const error = state.error ?? handlerErrors.get(span);
-        if (error) span.fail(error.value);
+        if (state.error) span.fail(state.error.value);
         else span.end();
         return;
       }
@@ -200,8 +186,7 @@ export class HttpRequestSpans {
       if (response.statusCode < 500 && state.answerError) span.fail(state.answerError.value);
       else if (response.statusCode < 500) span.end();
       else {
-        const error = state.error ?? handlerErrors.get(span);
-        if (error) span.fail(error.value);
+        if (state.error) span.fail(state.error.value);
         else span.endWith('failed');
       }
     } catch {
@@ -211,12 +196,13 @@ export class HttpRequestSpans {
 }
 
 /**
- * A route handler failed with `error` while running in its request's span (the current context):
- * the span fails with it if the response turns out to be a 5xx. Outside a sampled span it is a no-op.
+ * What threw on the way to `request`'s answer (its handler, a pipe, a guard, a middleware), before
+ * any exception filter answered: the span fails with it if the response turns out to be a 5xx. The
+ * first error reported stays (a filter that throws in turn does not replace the cause).
  */
-export function requestHandlerFailed(error: unknown): void {
-  const context = currentTraceContext();
-  if (context !== undefined && context.sampled && !handlerErrors.has(context)) handlerErrors.set(context, { value: error });
+export function requestFailed(request: unknown, error: unknown): void {
+  const state = stateOf(request);
+  if (state !== undefined && state.error === undefined) state.error = { value: error };
 }
 
 /** The sampled request span of a raw request or of Express's / Fastify's request, for a layer above HTTP; undefined when it has none. */

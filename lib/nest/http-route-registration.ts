@@ -7,7 +7,7 @@
  * platform has matched the route (Express sets `req.route` before the callback; Fastify names the
  * span in its onRequest hook) the span is named or discarded (`exclude` by template), and the
  * callback (guards, pipes, the handler) runs in the span, or outside any trace when excluded.
- * The handler's error is taken by its start-up wrapper (discovery/route-handlers).
+ * Errors on the way to the answer are taken from Nest's ExceptionsHandler (http-route-errors).
  *
  * The adapter's route methods (`get`, `post`, …) are wrapped on the adapter instance, once, while
  * the app's providers are built: Nest registers its routes later, in `app.init()`.

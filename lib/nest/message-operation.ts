@@ -56,6 +56,18 @@ function rpcNaming(handler: object, context: ExecutionContext): Naming {
   };
 }
 
+/**
+ * A message's name on arrival, before its handler is known (the span is renamed by the handler's
+ * pattern once the interceptor or the handler's wrapper runs): the pattern, subject, topic or
+ * channel its transport context reports, gRPC's method name, else `message`.
+ */
+export function arrivedOperation(transportContext: unknown): string {
+  const arrived = arrivedPattern(transportContext);
+  if (arrived !== undefined && arrived !== null && arrived !== '') return patternName(arrived);
+  const operationId = (transportContext as { operationId?: unknown } | null)?.operationId;
+  return typeof operationId === 'string' && operationId !== '' ? patternName(operationId) : 'message';
+}
+
 /** The pattern a transport context reports for this message (TCP, RMQ, NATS subject, Kafka/MQTT topic, Redis channel). */
 function arrivedPattern(transportContext: unknown): unknown {
   if (transportContext === null || typeof transportContext !== 'object') return undefined;

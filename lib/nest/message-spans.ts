@@ -1,10 +1,17 @@
 /**
  * Message spans, in one place: one root span per microservice message (`rpc`) or gateway message
- * (`ws`), named by the pattern or event. The interceptor opens it around the handler's whole
- * Observable (it ends when that completes, fails with its error, ends when the subscriber leaves
- * early). In a hybrid app connected without `inheritAppConfig` the interceptor never runs, so the
- * handler's start-up wrapper opens it instead; a message never gets two. Either way it continues
- * the trace the message carried (its client span is the parent).
+ * (`ws`), named by the pattern or event, continuing the trace the message carried (its client span
+ * is the parent). Where it opens:
+ * - on arrival (Nest 12: `Server#runWithProcessingHooks`, message-arrivals), before Nest's pipeline,
+ *   so the app's own global interceptors, guards and pipes run inside it. The interceptor or the
+ *   handler's start-up wrapper then adopts it: names it by the handler's pattern and ends it with
+ *   the handler's outcome. Not adopted (a guard refused, a pipe threw), it fails with the error
+ *   Nest's RpcExceptionsHandler was given, or ends when Nest's processing ends.
+ * - else in the interceptor, around the handler's whole Observable (ends when that completes, fails
+ *   with its error, ends when the subscriber leaves early): Nest 11, gateways.
+ * - else (a hybrid app connected without `inheritAppConfig`, where the interceptor never runs, on
+ *   Nest 11) in the handler's start-up wrapper.
+ * A message never gets two.
  */
 import type { CallHandler } from '@nestjs/common';
 import type { Observable } from 'rxjs';
@@ -12,34 +19,72 @@ import type { TraceSink } from '../core/trace-sink';
 import { currentTraceContext } from '../tracing/context';
 import type { SpanHandle } from '../tracing/span';
 import { span, startSpan } from '../tracing/tracer';
+import { endWithResult } from '../tracing/traced-result';
 import { handleInSpan } from './handler-in-span';
-import { arrivalHeaderOf } from './microservices/message-arrivals';
 import { RPC_WORKFLOW } from './teracron.constants';
 
 /**
- * Spans opened by traceMessage, so a wrapped handler running inside one opens none. Written only
- * here; a WeakSet, so a span is forgotten with it.
+ * Spans opened here, by how far along they are: `true` once an interceptor or a handler's wrapper
+ * owns the outcome, `false` for an arrival span nobody adopted yet. Written only here; a WeakMap,
+ * so a span is forgotten with it.
  */
-const interceptorSpans = new WeakSet<SpanHandle>();
+const ownedSpans = new WeakMap<SpanHandle, boolean>();
+
+/** A span for an arriving message (Nest 12's processing hooks), to be adopted by its handler's interceptor or wrapper. */
+export function openArrivalSpan(sink: TraceSink, operation: string, traceHeader: string | undefined): SpanHandle {
+  const opened = startSpan(RPC_WORKFLOW, { operation, traceHeader, root: true, sink });
+  if (opened.sampled) ownedSpans.set(opened, false);
+  return opened;
+}
+
+/** The arrival span current here that no handler adopted yet, if any. */
+function unadoptedArrival(): SpanHandle | undefined {
+  const current = currentTraceContext()?.span;
+  return current !== null && current !== undefined && ownedSpans.get(current) === false ? current : undefined;
+}
 
 /** The interceptor's way: the span covers the handler's Observable. */
 export function traceMessage(next: CallHandler, sink: TraceSink, workflow: string, operation: string, traceHeader: string | undefined): Observable<unknown> {
-  const opened = startSpan(workflow, { operation, traceHeader, root: true, sink });
-  interceptorSpans.add(opened);
-  return handleInSpan(opened, next, {
-    error: (error) => opened.fail(error),
-    complete: () => opened.end(),
-    unsubscribe: () => opened.end(),
+  let opened = workflow === RPC_WORKFLOW ? unadoptedArrival() : undefined;
+  if (opened !== undefined) opened.setOperation(operation);
+  else opened = startSpan(workflow, { operation, traceHeader, root: true, sink });
+  const owned = opened;
+  ownedSpans.set(owned, true);
+  return handleInSpan(owned, next, {
+    error: (error) => owned.fail(error),
+    complete: () => owned.end(),
+    unsubscribe: () => owned.end(),
   });
 }
 
 /**
  * The start-up wrapper's way: a call of a message handler the interceptor did not see gets its
- * span, continuing the trace the message carried (message-arrivals), else a new one.
+ * span (the arrival span, adopted; without one, a new root: the wrapper sees the handler's
+ * parameters, not the message), ended with what the handler returned.
  */
 export function runMessageHandler<T>(sink: TraceSink, operation: string, call: () => T): T {
-  const context = currentTraceContext();
-  const current = context?.span;
-  if (current !== null && current !== undefined && interceptorSpans.has(current)) return call();
-  return span(RPC_WORKFLOW, { operation, root: true, sink, traceHeader: arrivalHeaderOf(context) }, call);
+  const current = currentTraceContext()?.span;
+  if (current !== null && current !== undefined && ownedSpans.get(current) === true) return call();
+  const arrival = unadoptedArrival();
+  if (arrival === undefined) return span(RPC_WORKFLOW, { operation, root: true, sink }, call);
+  arrival.setOperation(operation);
+  ownedSpans.set(arrival, true);
+  let result: T;
+  try {
+    result = call();
+  } catch (error) {
+    arrival.fail(error);
+    throw error;
+  }
+  return endWithResult(arrival, result);
+}
+
+/** Nest's RpcExceptionsHandler got `error` for the message whose arrival span this is: a span nobody adopted fails with it. */
+export function arrivalFailed(arrival: SpanHandle, error: unknown): void {
+  if (ownedSpans.get(arrival) === false) arrival.fail(error);
+}
+
+/** Nest's processing of the message ended (its response stream settled): an arrival span still open ends now. */
+export function arrivalEnded(arrival: SpanHandle): void {
+  if (!arrival.ended) arrival.end();
 }

@@ -9,9 +9,9 @@
  * they exist. At bootstrap the lifecycle hands the running client to `claimFor`, and the client
  * registry then answers which app each wrapped call belongs to.
  *
- * HTTP (unless `httpInterceptor: true`): the route handlers are wrapped for their errors, the
- * adapter's route callbacks for the request span's name and context (http-route-registration),
- * and the interceptor is bound only to message handlers, gateway messages and GraphQL resolvers
+ * HTTP: the errors of every route reach their request span through Nest's ExceptionsHandler
+ * (http-route-errors, in both modes). Unless `httpInterceptor: true`, the adapter's route callbacks
+ * are wrapped for the request span's name and context (http-route-registration), and the interceptor is bound only to message handlers, gateway messages and GraphQL resolvers
  * (bound-interceptor), so no interceptor pipeline is built around HTTP routes.
  */
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
@@ -25,8 +25,8 @@ import { discoverClasses, discoverMethods, type DecoratedMethod } from './discov
 import { EVENT_LISTENER_KIND, isEventListenerMethod, wrapEventListenerMethod } from './discovery/event-listener-methods';
 import { isMessageHandlerMethod, MESSAGE_HANDLER_KIND, wrapMessageHandler } from './discovery/message-handlers';
 import { isBullMQProcessorClass, wrapProcessorErrors } from './discovery/processor-errors';
-import { isRouteHandlerMethod, wrapRouteHandler } from './discovery/route-handlers';
 import { isScheduledMethod, SCHEDULE_KIND, wrapScheduledMethod } from './discovery/scheduled-methods';
+import { seeHttpRouteErrors } from './http-route-errors';
 import { traceRouteRegistrations } from './http-route-registration';
 import type { NestLayerOptions } from './teracron-module-options';
 import { RPC_WORKFLOW, TERACRON_BACKGROUND_WORK, TERACRON_HTTP_SPANS, TERACRON_NEST_LAYER } from './teracron.constants';
@@ -49,6 +49,7 @@ export class TeracronExplorer implements OnModuleInit {
   /** Classes whose intercepted methods carry the bound interceptor (empty with `httpInterceptor: true`). */
   private readonly boundClasses = new Set<Function>();
   private releaseBound: (() => void) | undefined;
+  private releaseRouteErrors: (() => void) | undefined;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -77,12 +78,15 @@ export class TeracronExplorer implements OnModuleInit {
       if (wrapped.prototypes.size > 0) claimClasses(sink, wrapped.kind, wrapped.prototypes, wrapped.workflow);
     }
     if (this.boundClasses.size > 0 && this.releaseBound === undefined) this.releaseBound = routeBoundCalls(this.interceptor, sink, this.boundClasses);
+    this.releaseRouteErrors ??= seeHttpRouteErrors();
   }
 
-  /** At shutdown: this app's bound handlers are no longer its interceptor's to trace. */
+  /** At shutdown: this app's bound handlers are no longer its interceptor's to trace, nor its routes' errors its to see. */
   release(): void {
     this.releaseBound?.();
     this.releaseBound = undefined;
+    this.releaseRouteErrors?.();
+    this.releaseRouteErrors = undefined;
   }
 
   private wrap(pass: { withInstances: boolean }): void {
@@ -91,8 +95,6 @@ export class TeracronExplorer implements OnModuleInit {
     // Only controllers' handlers are registered by microservices; wrapping by class covers them.
     if (!pass.withInstances) this.wrapMethods(pass, this.messages, isMessageHandlerMethod, wrapMessageHandler);
     if (!this.layer.httpInterceptor) {
-      // Controllers' route handlers, found by class in the first pass, before Nest registers its routes.
-      if (!pass.withInstances) for (const found of discoverMethods(this.discovery, this.scanner, pass, isRouteHandlerMethod)) wrapRouteHandler(found);
       for (const found of discoverMethods(this.discovery, this.scanner, pass, isInterceptedMethod)) {
         bindInterceptorToMethod(found.prototype, found.key);
         this.boundClasses.add(found.classRef);

@@ -1,8 +1,8 @@
 /**
- * The global interceptor (APP_INTERCEPTOR, registered by the module). For HTTP it only tells the
- * request's span (http-request-spans) the route that matched and the handler's error, and runs the
- * handler in that span; for microservice and gateway messages it opens the message span
- * (message-spans). With the client not running (no API key, before bootstrap, after shutdown) or
+ * The module's interceptor: bound to message handlers, gateway messages and resolvers (bound-interceptor),
+ * and global (APP_INTERCEPTOR) with `httpInterceptor: true`. For HTTP it only tells the request's span
+ * (http-request-spans) the route that matched, and runs the handler in that span; for microservice
+ * and gateway messages it opens the message span (message-spans). With the client not running (no API key, before bootstrap, after shutdown) or
  * tracing off, it steps aside. Nothing here logs.
  */
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
@@ -50,7 +50,8 @@ export class TeracronInterceptor implements NestInterceptor {
         const span = this.httpSpans.routeMatched(request, routeTemplateOf(request));
         if (span === undefined) return undefined;
         if (span === null) return handleOutsideTrace(next);
-        return handleInSpan(span, next, { error: (error) => this.httpSpans.handlerFailed(request, error) });
+        // Its error reaches the span through Nest's ExceptionsHandler (http-route-errors), as in the default mode.
+        return handleInSpan(span, next);
       }
       case 'rpc':
         return traceMessage(next, this.client, RPC_WORKFLOW, rpcOperation(context), rpcTraceHeaderOf(context.switchToRpc().getContext()));

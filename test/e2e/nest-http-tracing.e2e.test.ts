@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import {
+  type CanActivate,
   Catch,
   Controller,
   Get,
@@ -15,6 +16,8 @@ import {
   Module,
   NotFoundException,
   Param,
+  type PipeTransform,
+  UseGuards,
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
@@ -76,6 +79,38 @@ class OrdersController {
   }
 }
 
+class ValidatorUnavailableError extends Error {}
+
+/** A pipe whose own dependency is down: what it throws is a 500 that no handler saw. */
+@Injectable()
+class OrderIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (value === 'unvalidated') throw new ValidatorUnavailableError('validator unavailable');
+    return value;
+  }
+}
+
+@Injectable()
+class SessionGuard implements CanActivate {
+  canActivate(): boolean {
+    throw new TypeError('session store returned nothing');
+  }
+}
+
+@Controller('checked')
+class CheckedController {
+  @Get(':id')
+  get(@Param('id', OrderIdPipe) id: string): { id: string } {
+    return { id };
+  }
+
+  @Get('session/:id')
+  @UseGuards(SessionGuard)
+  session(@Param('id') id: string): { id: string } {
+    return { id };
+  }
+}
+
 @Injectable()
 class StatusProbe {
   @Trace('probe')
@@ -97,8 +132,8 @@ class HealthController {
 function appModule(domain: string): new () => unknown {
   @Module({
     imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1, exclude: ['/api/health'] })],
-    controllers: [OrdersController, HealthController],
-    providers: [OrdersService, PaymentsService, StatusProbe, { provide: APP_FILTER, useClass: OrderErrorsFilter }],
+    controllers: [OrdersController, HealthController, CheckedController],
+    providers: [OrdersService, PaymentsService, StatusProbe, OrderIdPipe, SessionGuard, { provide: APP_FILTER, useClass: OrderErrorsFilter }],
   })
   class HttpTracingAppModule {}
   return HttpTracingAppModule;
@@ -175,6 +210,26 @@ for (const platform of PLATFORMS) {
       assert.equal(root.metadata?.['http.status_code'], 500);
       assert.equal(root.error_type, 'Error');
       assert.equal(root.error_message, 'order store unreachable');
+    });
+
+    it('fails a 500 thrown by a pipe or a guard, before any handler ran, with that error\'s type and message', async () => {
+      const piped = await tracedGet('/api/checked/unvalidated', 1);
+      assert.equal(piped.status, 500);
+      const pipedRoot = byOperation(piped.spans, 'GET /api/checked/:id');
+      assert.equal(pipedRoot.status, 'failed');
+      assert.equal(pipedRoot.error_type, 'ValidatorUnavailableError');
+      assert.equal(pipedRoot.error_message, 'validator unavailable');
+
+      const guarded = await tracedGet('/api/checked/session/7', 1);
+      assert.equal(guarded.status, 500);
+      const guardedRoot = byOperation(guarded.spans, 'GET /api/checked/session/:id');
+      assert.equal(guardedRoot.status, 'failed');
+      assert.equal(guardedRoot.error_type, 'TypeError');
+      assert.equal(guardedRoot.error_message, 'session store returned nothing');
+
+      const fine = await tracedGet('/api/checked/7', 1);
+      assert.equal(fine.status, 200);
+      assert.equal(byOperation(fine.spans, 'GET /api/checked/:id').status, 'succeeded');
     });
 
     it('records the status an exception filter sent: 402 succeeded, 503 failed', async () => {

@@ -7,12 +7,12 @@ import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo, Server } from 'node:net';
-import { Controller, Injectable, Module, type INestMicroservice } from '@nestjs/common';
+import { Controller, Injectable, Module, UseGuards, type CallHandler, type CanActivate, type ExecutionContext, type INestMicroservice, type NestInterceptor } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, EventPattern, MessagePattern, Payload, Transport, type ClientProxy } from '@nestjs/microservices';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, type Observable } from 'rxjs';
 import WebSocket from 'ws';
 import type { SpanRecord } from '../../lib/core/types';
 import { TeracronModule } from '../../lib/nest/teracron.module';
@@ -32,6 +32,25 @@ class Calculator {
   }
 }
 
+/** The app's own global interceptor, as an audit log would be: on Nest 12 it runs inside the message's span. */
+class AuditInterceptor implements NestInterceptor {
+  @Trace('audit')
+  record(pattern: string): string {
+    return pattern;
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    this.record(context.switchToRpc().getContext<{ getPattern(): string }>().getPattern());
+    return next.handle();
+  }
+}
+
+class DenyAll implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
 @Controller()
 class MathController {
   readonly created: unknown[] = [];
@@ -41,6 +60,12 @@ class MathController {
   @MessagePattern({ cmd: 'sum' })
   sum(@Payload() numbers: number[]): number {
     return this.calculator.sum(numbers);
+  }
+
+  @MessagePattern({ cmd: 'secret' })
+  @UseGuards(DenyAll)
+  secret(): string {
+    return 'never';
   }
 
   @EventPattern('order.created')
@@ -89,6 +114,7 @@ describe('a TCP microservice', () => {
       logger: false,
       abortOnError: false,
     });
+    microservice.useGlobalInterceptors(new AuditInterceptor());
     await microservice.listen();
     const { port } = microservice.unwrap<Server>().address() as AddressInfo;
     client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
@@ -113,6 +139,25 @@ describe('a TCP microservice', () => {
     assert.equal(message!.status, 'succeeded');
     assert.equal(sum!.parent_span_id, message!.span_id);
     assert.equal(sum!.trace_id, message!.trace_id);
+  });
+
+  it('opens the message span before Nest\'s pipeline: the app\'s global interceptor runs in it, and a guard\'s refusal fails it', async () => {
+    const before = ingest.spans().length;
+    assert.equal(await firstValueFrom(client.send<number>({ cmd: 'sum' }, [4, 5])), 9);
+    await ingest.waitFor(() => ingest.spans().slice(before).some((span) => span.operation === 'AuditInterceptor.record'), WAIT_MS);
+    const audit = ingest.spans().slice(before).find((span) => span.operation === 'AuditInterceptor.record')!;
+    const message = ingest.spans().find((span) => span.trace_id === audit.trace_id && span.operation === '{"cmd":"sum"}');
+    assert.ok(message, 'the audit span is in the message\'s trace');
+    assert.equal(audit.parent_span_id, message.span_id);
+
+    await assert.rejects(firstValueFrom(client.send<string>({ cmd: 'secret' }, {})));
+    await ingest.waitFor(() => withOperation('{"cmd":"secret"}').length === 1, WAIT_MS);
+    const [refused] = withOperation('{"cmd":"secret"}');
+    assert.equal(refused!.workflow, 'rpc');
+    assert.equal(refused!.status, 'failed');
+    // A microservice guard refuses with Nest's RpcException('Forbidden resource').
+    assert.equal(refused!.error_type, 'RpcException');
+    assert.equal(refused!.error_message, 'Forbidden resource');
   });
 
   it('records one span per @EventPattern event, named by the pattern', async () => {

@@ -1,31 +1,51 @@
 /**
- * The server side of a traced message, for handlers our interceptor never sees (a hybrid app's
- * microservice connected without `inheritAppConfig`, as Nest's samples do it): Nest 12 runs every
- * message and event between its processing hooks (`Server#runWithProcessingHooks`), and we run
- * that in the trace the message carries (rpc-trace-header), so the handler's start-up wrapper
- * (message-spans) continues it. A release without the method leaves those handlers' spans as roots.
+ * The server side of a traced message: Nest 12 runs every message and event between its processing
+ * hooks (`Server#runWithProcessingHooks(context, fn)`, where `fn` gets the runner of the end hook),
+ * and we open the message's span there (message-spans), continuing the trace the message carries
+ * (rpc-trace-header), and run Nest's whole pipeline in it: the app's global interceptors, guards,
+ * pipes and the handler. The span ends with the handler's outcome when the interceptor or the
+ * handler's wrapper adopts it; else it fails with the error Nest's RpcExceptionsHandler is given
+ * for the message (a guard refused, a pipe threw), or ends with Nest's end hook.
+ * A release without the method leaves the span to the interceptor, as a root.
  */
 import { newestRunningClient } from '../../core/client-registry';
-import type { TraceContext } from '../../tracing/context';
 import { runInTraceContext } from '../../tracing/context';
-import { parseTraceHeader } from '../../tracing/trace-header';
-import { continueTrace } from '../../tracing/trace-start';
+import { NOOP_SPAN, type SpanHandle } from '../../tracing/span';
+import { arrivalEnded, arrivalFailed, openArrivalSpan } from '../message-spans';
+import { arrivedOperation } from '../message-operation';
 import { rpcTraceHeaderOf } from '../rpc-trace-header';
-import { nestMicroservices, wrapMethod } from './nest-microservices';
+import { nestMicroservices, wrapMethod, type Prototype } from './nest-microservices';
 
-/** Contexts made here for an arriving message, with the header they came from: a wrapped handler reads them. */
-const arrivals = new WeakMap<TraceContext, string>();
+/** Arrival spans by the transport context Nest made for the message (its exceptions handler's host holds the same object). */
+const arrivalsByContext = new WeakMap<object, SpanHandle>();
 let installs = 0;
 let restore: (() => void) | undefined;
 
+type EndHookRunner = () => void;
+type Processing = (runEndHook: EndHookRunner) => Promise<unknown>;
+
 export function continueArrivingMessages(): () => void {
   installs++;
-  restore ??= wrapMethod(nestMicroservices()?.Server?.prototype, 'runWithProcessingHooks', (original) =>
-    function runWithProcessingHooks(this: unknown, ...args: unknown[]): unknown {
-      const context = arrivalContext(args[0]);
-      return context === undefined ? Reflect.apply(original, this, args) : runInTraceContext(context, () => Reflect.apply(original, this, args));
-    },
-  );
+  if (restore === undefined) {
+    const undoHooks = wrapMethod(nestMicroservices()?.Server?.prototype, 'runWithProcessingHooks', (original) =>
+      function runWithProcessingHooks(this: unknown, ...args: unknown[]): unknown {
+        const arrival = openArrival(args[0]);
+        if (arrival === undefined) return Reflect.apply(original, this, args);
+        args[1] = processedInSpan(args[1] as Processing, arrival);
+        return runInTraceContext(arrival, () => Reflect.apply(original, this, args));
+      },
+    );
+    const undoErrors = wrapMethod(rpcExceptionsHandlerPrototype(), 'handle', (original) =>
+      function handle(this: unknown, ...args: unknown[]): unknown {
+        noteFailure(args[0], args[1]);
+        return Reflect.apply(original, this, args);
+      },
+    );
+    restore = () => {
+      undoHooks?.();
+      undoErrors?.();
+    };
+  }
   let disposed = false;
   return () => {
     if (disposed) return;
@@ -37,21 +57,52 @@ export function continueArrivingMessages(): () => void {
   };
 }
 
-/** The X-Teracron-Trace a context made for an arriving message came with, if it is one. */
-export function arrivalHeaderOf(context: TraceContext | undefined): string | undefined {
-  return context === undefined ? undefined : arrivals.get(context);
-}
-
-function arrivalContext(transportContext: unknown): TraceContext | undefined {
+function openArrival(transportContext: unknown): SpanHandle | undefined {
   try {
-    const header = rpcTraceHeaderOf(transportContext);
-    const parsed = header === undefined ? null : parseTraceHeader(header);
-    if (parsed === null) return undefined;
     const sink = newestRunningClient();
     if (sink === undefined || !sink.running || !sink.tracing.enabled) return undefined;
-    const context = continueTrace(sink, parsed.traceId, parsed.parentSpanId);
-    arrivals.set(context, header!);
-    return context;
+    const arrival = openArrivalSpan(sink, arrivedOperation(transportContext), rpcTraceHeaderOf(transportContext));
+    if (arrival === NOOP_SPAN) return undefined;
+    if (!arrival.sampled) return arrival;
+    if (transportContext !== null && typeof transportContext === 'object') arrivalsByContext.set(transportContext, arrival);
+    return arrival;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Nest's `fn`, with the end hook's runner ending the span first; a rejection fails it (and goes on to Nest as it was). */
+function processedInSpan(processing: Processing, arrival: SpanHandle): Processing {
+  if (typeof processing !== 'function' || !arrival.sampled) return processing;
+  return async (runEndHook) => {
+    try {
+      return await processing(() => {
+        arrivalEnded(arrival);
+        runEndHook();
+      });
+    } catch (error) {
+      arrivalFailed(arrival, error);
+      throw error;
+    }
+  };
+}
+
+/** RpcExceptionsHandler#handle(exception, host): the host's second argument is the message's transport context. */
+function noteFailure(exception: unknown, host: unknown): void {
+  try {
+    const transportContext = (host as { getArgByIndex?(index: number): unknown } | null)?.getArgByIndex?.(1);
+    const arrival = transportContext !== null && typeof transportContext === 'object' ? arrivalsByContext.get(transportContext) : undefined;
+    if (arrival !== undefined) arrivalFailed(arrival, exception);
+  } catch {
+    // Nest's filters run whatever happens here.
+  }
+}
+
+function rpcExceptionsHandlerPrototype(): Prototype | undefined {
+  if (nestMicroservices() === null) return undefined;
+  try {
+    // The same file in Nest 11 and 12 (not exported from the package's index).
+    return (require('@nestjs/microservices/exceptions/rpc-exceptions-handler.js') as { RpcExceptionsHandler?: { prototype: Prototype } }).RpcExceptionsHandler?.prototype;
   } catch {
     return undefined;
   }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TraceSink } from '../../../lib/core/trace-sink';
-import { HttpRequestSpans } from '../../../lib/http/http-request-spans';
+import { HttpRequestSpans, requestFailed } from '../../../lib/http/http-request-spans';
 import { RecordingSink } from '../../support/recording-sink';
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -24,7 +24,7 @@ function startServer(spans: HttpRequestSpans): Promise<http.Server> {
   const server = http.createServer((request, response) => {
     if (request.url?.startsWith('/orders/')) spans.routeMatched(request, '/orders/:id');
     if (request.url === '/busy') {
-      spans.handlerFailed(request, new RangeError('queue full'));
+      requestFailed(request, new RangeError('queue full'));
       response.statusCode = 503;
     }
     response.end('ok');
