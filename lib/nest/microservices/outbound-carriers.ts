@@ -5,7 +5,8 @@
  *
  * - TCP, Redis: the packet's `metadata` (Nest 12's `setOnDispatchHook`; the server hands it to
  *   `TcpContext#getMetadata()` / `RedisContext#getMetadata()`). A user's own hook still runs first.
- * - NATS, RabbitMQ: message headers (the clients' `mergeHeaders`).
+ * - NATS, RabbitMQ: message headers (the clients' `mergeHeaders`; a new NATS header set comes from
+ *   the NATS library of the Nest installed: Nest 12's @nats-io/transport-node, Nest 11's `nats`).
  * - MQTT: v5 user properties (`mergePacketOptions`); MQTT 3.1.1 has no headers, so nothing is sent.
  * - gRPC: call metadata (a copy of the caller's, or a new one), by the service methods of
  *   `ClientGrpcProxy` (microservice-client-spans).
@@ -13,7 +14,9 @@
  *
  * A release without one of these hooks carries nothing on that transport and says nothing.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { getTraceHeader } from '../../tracing/propagation';
 import { nestMicroservices, wrapMethod, type Prototype } from './nest-microservices';
 
@@ -116,15 +119,40 @@ let natsHeadersFactory: (() => NatsHeaders) | null | undefined;
 
 function natsHeaders(): NatsHeaders | undefined {
   if (natsHeadersFactory === undefined) {
-    try {
-      // Resolved from @nestjs/microservices, as Nest itself loads it.
-      const fromNest = createRequire(require.resolve('@nestjs/microservices'));
-      natsHeadersFactory = (fromNest('@nats-io/transport-node') as { headers: () => NatsHeaders }).headers;
-    } catch {
-      natsHeadersFactory = null;
+    natsHeadersFactory = null;
+    // Resolved from @nestjs/microservices, as Nest itself loads it: the library of its own major.
+    for (const name of natsLibraries()) {
+      try {
+        natsHeadersFactory = (fromNestMicroservices(name) as { headers: () => NatsHeaders }).headers;
+        break;
+      } catch {
+        // not installed: the next one
+      }
     }
   }
   return natsHeadersFactory?.() ?? undefined;
+}
+
+/** Nest 12's NATS client is @nats-io/transport-node, Nest 11's `nats` 2; when the major cannot be read, either (Nest 12's first). */
+function natsLibraries(): string[] {
+  const major = nestMicroservicesMajor();
+  if (major === undefined) return ['@nats-io/transport-node', 'nats'];
+  return major >= 12 ? ['@nats-io/transport-node'] : ['nats'];
+}
+
+function fromNestMicroservices(name: string): unknown {
+  return createRequire(require.resolve('@nestjs/microservices'))(name);
+}
+
+/** The installed @nestjs/microservices' major, from its package.json (read as a file: Nest 12's exports map does not list it). */
+function nestMicroservicesMajor(): number | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@nestjs/microservices')), 'package.json'), 'utf8')) as { version?: unknown };
+    const major = typeof manifest.version === 'string' ? Number.parseInt(manifest.version, 10) : Number.NaN;
+    return Number.isInteger(major) ? major : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface GrpcMetadata {
@@ -152,7 +180,7 @@ export function grpcMetadataWithTrace(callerMetadata: unknown): unknown {
     }
     if (grpcMetadataType === undefined) {
       try {
-        grpcMetadataType = (createRequire(require.resolve('@nestjs/microservices'))('@grpc/grpc-js') as { Metadata: new () => GrpcMetadata }).Metadata;
+        grpcMetadataType = (fromNestMicroservices('@grpc/grpc-js') as { Metadata: new () => GrpcMetadata }).Metadata;
       } catch {
         grpcMetadataType = null;
       }
