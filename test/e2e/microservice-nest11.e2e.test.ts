@@ -6,7 +6,8 @@
  * through `send()` / `.emit()` is one trace: A's request span → A's client span → B's handler span
  * → B's `@Trace` child, the payload unchanged. TCP and Redis have no packet metadata before Nest
  * 12: A still records its client span, B's handler starts its own trace, and nothing throws, logs
- * or changes the payload. RabbitMQ boots (~25 s) while the other transports run.
+ * or changes the payload; so does Nest's sample shape (a hybrid HTTP + TCP app calling itself),
+ * every message still one span. RabbitMQ boots (~25 s) while the other transports run.
  */
 import { loadedNestMicroservicesVersion } from '../support/nest11-resolution';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +18,7 @@ import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { startMosquitto, startNats, startRabbitMq, type RunningBroker } from '../support/brokers';
 import { itCarriesTheTraceOverGrpc, startGrpcPair, type GrpcPair } from '../support/grpc-pair';
 import { itCarriesTheTraceAcrossTheHop, itDegradesWithoutCarryingTheTrace } from '../support/hop-tests';
+import { itRecordsOneSpanPerMessage, startHybridApp, type HybridApp } from '../support/hybrid-app';
 import { startServicePair, tcpPortOf, type ServicePair } from '../support/microservice-pair';
 import { CapturedLogger } from '../support/nest-apps';
 import { startRedis } from '../support/redis';
@@ -99,6 +101,40 @@ describe('a microservice hop over gRPC on Nest 11', () => {
   });
   itCarriesTheTraceOverGrpc(() => ({ ingest, pair }));
 });
+
+for (const inheritAppConfig of [false, true]) {
+  describe(`a hybrid app (connectMicroservice, inheritAppConfig: ${inheritAppConfig}) on Nest 11`, () => {
+    // An ingest of its own: the one-span test counts every message span it holds.
+    let ingest: IngestServer;
+    let hybrid: HybridApp;
+    const logger = new CapturedLogger();
+    before(async () => {
+      ingest = await startTestIngest();
+      hybrid = await startHybridApp(ingest, inheritAppConfig, logger);
+    });
+    after(async () => {
+      await hybrid?.close();
+      await ingest?.close();
+    });
+
+    itRecordsOneSpanPerMessage(() => ({ ingest, hybrid }));
+
+    it("an HTTP request calling the app's own handlers: its four client spans under the request, each handler a root of its own trace, nothing logged", async () => {
+      const handlerIds = () => new Set(ingest.spans().filter((s) => s.workflow === 'rpc' && s.metadata?.['rpc.kind'] === undefined).map((s) => s.span_id));
+      const before = { handlers: handlerIds(), lines: logger.lines.length };
+      const response = await fetch(`${hybrid.app.url}/quotes`);
+      assert.deepEqual(await response.json(), [10, 20, 30]);
+      const traceId = response.headers.get('x-teracron-trace')!.split(':')[0];
+      const newHandlers = () => ingest.spans().filter((s) => s.workflow === 'rpc' && s.metadata?.['rpc.kind'] === undefined && !before.handlers.has(s.span_id));
+      const clients = () => ingest.spans().filter((s) => s.trace_id === traceId && s.metadata?.['rpc.kind'] !== undefined);
+      await ingest.waitFor(() => newHandlers().length === 4 && clients().length === 4, 10_000);
+      const request = ingest.spans().find((s) => s.trace_id === traceId && s.operation === 'GET /quotes')!;
+      assert.ok(clients().every((c) => c.parent_span_id === request.span_id), "three send() and one emit() client spans, under the request's span");
+      assert.ok(newHandlers().every((h) => h.parent_span_id === null && h.trace_id !== traceId), 'each handler span a root: TCP carries nothing on Nest 11');
+      assert.deepEqual(logger.lines.slice(before.lines), []);
+    });
+  });
+}
 
 describeHop(
   {
