@@ -1,11 +1,11 @@
 /**
  * The microservice hops on Nest 11 (11.1+, the fixture's set: test/support/nest11-resolution
  * makes every @nestjs/* of this process, ours included, the Nest 11 one), with the same real
- * brokers and the same apps as the Nest 12 suites. Where Nest 11 carries the trace (NATS and
- * RabbitMQ headers, MQTT v5 user properties, gRPC metadata), an HTTP request in A calling B
+ * brokers and the same apps as the Nest 12 suites. Where Nest 11 carries the trace (NATS,
+ * RabbitMQ and Kafka headers, MQTT v5 user properties, gRPC metadata), an HTTP request in A calling B
  * through `send()` / `.emit()` is one trace: A's request span → A's client span → B's handler span
  * → B's `@Trace` child, the payload unchanged. TCP and Redis have no packet metadata before Nest
- * 12: A still records its client span, B's handler starts its own trace, and nothing throws, logs
+ * 12 (and MQTT 3.1.1 no headers at all): A still records its client span, B's handler starts its own trace, and nothing throws, logs
  * or changes the payload; so does Nest's sample shape (a hybrid HTTP + TCP app calling itself),
  * every message still one span. RabbitMQ boots (~25 s) while the other transports run.
  */
@@ -15,11 +15,11 @@ import assert from 'node:assert/strict';
 import type { INestMicroservice } from '@nestjs/common';
 import { Transport } from '@nestjs/microservices';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
-import { startMosquitto, startNats, startRabbitMq, type RunningBroker } from '../support/brokers';
+import { startKafkaMock, startMosquitto, startNats, startRabbitMq, type RunningBroker } from '../support/brokers';
 import { itCarriesTheTraceOverGrpc, startGrpcPair, type GrpcPair } from '../support/grpc-pair';
 import { itCarriesTheTraceAcrossTheHop, itDegradesWithoutCarryingTheTrace } from '../support/hop-tests';
 import { itRecordsOneSpanPerMessage, startHybridApp, type HybridApp } from '../support/hybrid-app';
-import { startServicePair, tcpPortOf, type ServicePair } from '../support/microservice-pair';
+import { kafkaOptions, startServicePair, tcpPortOf, type ServicePair } from '../support/microservice-pair';
 import { CapturedLogger } from '../support/nest-apps';
 import { startRedis } from '../support/redis';
 import { startTestIngest } from '../support/start-ingest';
@@ -90,6 +90,11 @@ describeHop(
   { name: 'MQTT v5', transport: Transport.MQTT, start: onBroker(startMosquitto, (mqtt) => ({ url: mqtt.url, protocolVersion: 5 })) },
   itCarriesTheTraceAcrossTheHop,
 );
+describeHop(
+  { name: 'MQTT 3.1.1', transport: Transport.MQTT, start: onBroker(startMosquitto, (mqtt) => ({ url: mqtt.url, protocolVersion: 4 })) },
+  itDegradesWithoutCarryingTheTrace,
+);
+describeHop({ name: 'Kafka', transport: Transport.KAFKA, start: onBroker(startKafkaMock, (kafka) => kafkaOptions(kafka.url)) }, itCarriesTheTraceAcrossTheHop);
 
 describe('a microservice hop over gRPC on Nest 11', () => {
   let pair: GrpcPair;

@@ -5,7 +5,7 @@
  * they received. Used by the transport tests, one broker at a time.
  */
 import 'reflect-metadata';
-import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type INestMicroservice, type LoggerService } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type INestMicroservice, type LoggerService, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientsModule, EventPattern, MessagePattern, Payload, type ClientProxy } from '@nestjs/microservices';
 import type { AddressInfo, Server } from 'node:net';
@@ -56,8 +56,13 @@ export class ServiceBController {
 }
 
 @Controller()
-export class ServiceAController {
+export class ServiceAController implements OnModuleInit {
   constructor(@Inject(SERVICE_B) private readonly client: ClientProxy) {}
+
+  /** Kafka's client answers send() only on reply topics it subscribed to before connecting. */
+  onModuleInit(): void {
+    (this.client as { subscribeToResponseOf?(pattern: string): void }).subscribeToResponseOf?.('quote');
+  }
 
   @Get('send')
   send(): Promise<unknown> {
@@ -197,4 +202,13 @@ export async function callWithoutCarrying(ingest: IngestServer, pair: ServicePai
       child,
     },
   };
+}
+
+/**
+ * Kafka's server and client options (kafkajs) for a broker at `url`. The test broker (kcat's mock
+ * cluster) does not wake a waiting fetch when a record arrives: a short fetch wait keeps each hop
+ * under a second instead of kafkajs' 5 s default.
+ */
+export function kafkaOptions(url: string): object {
+  return { client: { clientId: 'teracron-hop', brokers: [url] }, consumer: { groupId: 'teracron-hop', maxWaitTimeInMs: 100 } };
 }

@@ -10,7 +10,8 @@
  * - MQTT: v5 user properties (`mergePacketOptions`); MQTT 3.1.1 has no headers, so nothing is sent.
  * - gRPC: call metadata (a copy of the caller's, or a new one), by the service methods of
  *   `ClientGrpcProxy` (microservice-client-spans).
- * - Kafka: not carried yet (the handler reads an X-Teracron-Trace a producer put in the headers).
+ * - Kafka: record headers, in a copy of what the client's serializer made (ClientKafka's
+ *   `serializer`, wrapped per client on its first traced call, as the dispatch hook is).
  *
  * A release without one of these hooks carries nothing on that transport and says nothing.
  */
@@ -53,6 +54,46 @@ export function ensureDispatchHook(client: object): void {
         };
   ourHooks.add(hook);
   hooked.setOnDispatchHook(hook);
+}
+
+interface Serializer {
+  serialize(value: unknown, options?: unknown): unknown;
+}
+
+const ourSerializers = new WeakSet<object>();
+
+/**
+ * Kafka clients get a serializer that runs theirs, then puts the trace into a copy of the
+ * message's headers: the object it made may be the one the caller passed ({ key, value, headers }).
+ * Its other members are the original's (it is the wrapper's prototype).
+ */
+export function ensureKafkaHeaders(client: object): void {
+  if (!isInstance(client, nestMicroservices()?.ClientKafka)) return;
+  const holder = client as { serializer?: Serializer };
+  const current = holder.serializer;
+  if (current === null || typeof current !== 'object' || typeof current.serialize !== 'function' || ourSerializers.has(current)) return;
+  const wrapped = Object.create(current) as Serializer;
+  wrapped.serialize = function serialize(value: unknown, options?: unknown): unknown {
+    const header = getTraceHeader();
+    const message = current.serialize(value, options);
+    if (header === undefined) return message;
+    return isPromiseLike(message) ? message.then((resolved) => withKafkaHeader(resolved, header)) : withKafkaHeader(message, header);
+  };
+  ourSerializers.add(wrapped);
+  holder.serializer = wrapped;
+}
+
+function withKafkaHeader(message: unknown, header: string): unknown {
+  if (message === null || typeof message !== 'object') return message;
+  const headers = (message as { headers?: unknown }).headers;
+  if (headers !== undefined && (headers === null || typeof headers !== 'object')) return message;
+  const given = headers as Record<string, unknown> | undefined;
+  if (given?.[MESSAGE_TRACE_HEADER] !== undefined || given?.['X-Teracron-Trace'] !== undefined) return message;
+  return { ...message, headers: { ...given, [MESSAGE_TRACE_HEADER]: header } };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function isInstance(value: object, type: { prototype: Prototype } | undefined): boolean {
