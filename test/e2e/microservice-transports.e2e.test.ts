@@ -2,17 +2,20 @@
  * One trace across a microservice hop, on each transport with a real broker (Debian packages, on
  * free loopback ports): an HTTP request in service A calls service B through `ClientProxy.send()`
  * and `.emit()`; the ingest holds A's request span → A's client span → B's handler span → B's
- * `@Trace` child, and B receives the payload A sent, unchanged. RabbitMQ has its own file (its
- * broker takes ~25 s to boot), gRPC too (no broker, a proto file).
+ * `@Trace` child, and B receives the payload A sent, unchanged; MQTT 3.1.1, with no headers to
+ * carry it in, degrades quietly (A's client span, B's own trace, nothing logged). Kafka's broker is kcat's
+ * librdkafka mock cluster (brokers.ts). RabbitMQ has its own file (its broker takes ~25 s to
+ * boot), gRPC too (no broker, a proto file).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { INestMicroservice } from '@nestjs/common';
 import { Transport } from '@nestjs/microservices';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
-import { startMosquitto, startNats, type RunningBroker } from '../support/brokers';
-import { itCarriesTheTraceAcrossTheHop } from '../support/hop-tests';
-import { startServicePair, tcpPortOf, type ServicePair } from '../support/microservice-pair';
+import { startKafkaMock, startMosquitto, startNats, type RunningBroker } from '../support/brokers';
+import { itCarriesTheTraceAcrossTheHop, itDegradesWithoutCarryingTheTrace } from '../support/hop-tests';
+import { kafkaOptions, startServicePair, tcpPortOf, type ServicePair } from '../support/microservice-pair';
+import { CapturedLogger } from '../support/nest-apps';
 import { startRedis } from '../support/redis';
 import { startTestIngest } from '../support/start-ingest';
 
@@ -21,6 +24,8 @@ interface TransportCase {
   transport: Transport;
   /** Starts the broker (if any) and returns the server and client options. */
   start(): Promise<{ options: object; stop(): Promise<void> }>;
+  /** The protocol has nowhere to carry the trace (MQTT 3.1.1): the hop must degrade quietly. */
+  uncarried?: true;
 }
 
 function onBroker(start: () => Promise<RunningBroker>, options: (broker: RunningBroker) => object): TransportCase['start'] {
@@ -39,6 +44,8 @@ const CASES: TransportCase[] = [
   { name: 'Redis', transport: Transport.REDIS, start: onBroker(startRedis, (redis) => ({ host: '127.0.0.1', port: redis.port })) },
   { name: 'NATS', transport: Transport.NATS, start: onBroker(startNats, (nats) => ({ servers: [nats.url] })) },
   { name: 'MQTT v5', transport: Transport.MQTT, start: onBroker(startMosquitto, (mqtt) => ({ url: mqtt.url, protocolVersion: 5 })) },
+  { name: 'MQTT 3.1.1', transport: Transport.MQTT, start: onBroker(startMosquitto, (mqtt) => ({ url: mqtt.url, protocolVersion: 4 })), uncarried: true },
+  { name: 'Kafka', transport: Transport.KAFKA, start: onBroker(startKafkaMock, (kafka) => kafkaOptions(kafka.url)) },
 ];
 
 for (const transportCase of CASES) {
@@ -46,13 +53,14 @@ for (const transportCase of CASES) {
     let ingest: IngestServer;
     let broker: { options: object; stop(): Promise<void> };
     let pair: ServicePair;
+    const logger = new CapturedLogger();
 
     before(async () => {
       ingest = await startTestIngest();
       broker = await transportCase.start();
       // TCP has no broker: B listens on a free port, and A's client is pointed at the port it got.
       const clientOptions = transportCase.transport === Transport.TCP ? (b: INestMicroservice) => ({ host: '127.0.0.1', port: tcpPortOf(b) }) : broker.options;
-      pair = await startServicePair(ingest, transportCase.transport, broker.options, clientOptions);
+      pair = await startServicePair(ingest, transportCase.transport, broker.options, clientOptions, logger);
     });
 
     after(async () => {
@@ -61,7 +69,8 @@ for (const transportCase of CASES) {
       await ingest?.close();
     });
 
-    itCarriesTheTraceAcrossTheHop(() => ({ ingest, pair }));
+    if (transportCase.uncarried) itDegradesWithoutCarryingTheTrace(() => ({ ingest, pair, logger }));
+    else itCarriesTheTraceAcrossTheHop(() => ({ ingest, pair }));
   });
 }
 

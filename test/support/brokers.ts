@@ -1,8 +1,9 @@
 /**
  * Real, throwaway message brokers from their Debian packages, for the microservice transport
- * tests: `nats-server`, `mosquitto` and `rabbitmq-server`, each on a free loopback port with its
- * files in a temporary folder, ready once it logs that it is, stopped by `stop()` (and killed if
- * the test process exits first). Redis has its own helper (redis.ts).
+ * tests: `nats-server`, `mosquitto`, `rabbitmq-server` and, for Kafka, `kcat`'s mock cluster,
+ * each on a free loopback port with its files in a temporary folder, ready once it logs that it
+ * is, stopped by `stop()` (and killed if the test process exits first). Redis has its own helper
+ * (redis.ts).
  */
 import { spawn } from 'node:child_process';
 import { accessSync, chmodSync, constants as fsConstants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,6 +34,8 @@ interface BrokerSpec {
   env?(port: number, dir: string): Record<string, string>;
   /** A line the broker logs once it accepts clients. */
   ready: RegExp;
+  /** For a broker that picks its own port: `ready`'s first group is the port (the one passed to args is then 0). */
+  portFromReady?: boolean;
   readyTimeoutMs: number;
 }
 
@@ -85,7 +88,25 @@ const RABBITMQ: BrokerSpec = {
   readyTimeoutMs: 60_000,
 };
 
+/**
+ * Kafka: Debian has no Kafka broker; kcat's librdkafka has a mock cluster (its own test broker, a
+ * stateful Kafka-protocol server: topics created on first use, produce, fetch, record headers,
+ * consumer groups, offsets), started in kcat's process by `test.mock.num.brokers` on a loopback
+ * port of its choosing, which it logs. kcat itself just consumes a topic nobody writes to, so the
+ * cluster lives until the process is stopped.
+ */
+const KAFKA_MOCK: BrokerSpec = {
+  binary: 'kcat',
+  debianPackage: 'kcat',
+  url: (port) => `127.0.0.1:${port}`,
+  args: () => ['-X', 'test.mock.num.brokers=1', '-d', 'mock', '-b', '127.0.0.1:1', '-C', '-t', 'teracron-keepalive', '-o', 'end'],
+  ready: /Mock cluster \S+ bootstrap\.servers=127\.0\.0\.1:(\d+)/,
+  portFromReady: true,
+  readyTimeoutMs: 10_000,
+};
+
 export const startNats = (): Promise<RunningBroker> => startBroker(NATS);
+export const startKafkaMock = (): Promise<RunningBroker> => startBroker(KAFKA_MOCK);
 export const startMosquitto = (): Promise<RunningBroker> => startBroker(MOSQUITTO);
 export const startRabbitMq = (): Promise<RunningBroker> => startBroker(RABBITMQ);
 
@@ -97,7 +118,7 @@ async function startBroker(spec: BrokerSpec): Promise<RunningBroker> {
   // Another process may take the free port between our probe and the broker binding it: try a fresh one.
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     try {
-      return await launch(spec, binary, await freePort());
+      return await launch(spec, binary, spec.portFromReady === true ? 0 : await freePort());
     } catch (error) {
       lastError = error;
     }
@@ -157,7 +178,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function launch(spec: BrokerSpec, binary: string, port: number): Promise<RunningBroker> {
+async function launch(spec: BrokerSpec, binary: string, requestedPort: number): Promise<RunningBroker> {
+  let port = requestedPort;
   const dir = mkdtempSync(path.join(os.tmpdir(), `teracron-${spec.binary}-`));
   // Started as root, rabbitmq-server drops to its own user, which must be able to write here.
   chmodSync(dir, 0o777);
@@ -188,7 +210,10 @@ async function launch(spec: BrokerSpec, binary: string, port: number): Promise<R
       const timer = setTimeout(() => finish(new BrokerUnavailableError(`${spec.binary} on port ${port} was not ready after ${spec.readyTimeoutMs} ms:\n${output}`)), spec.readyTimeoutMs);
       const onData = (chunk: Buffer) => {
         output = (output + chunk.toString('utf8')).slice(-8_000);
-        if (spec.ready.test(output)) finish();
+        const ready = spec.ready.exec(output);
+        if (ready === null) return;
+        if (spec.portFromReady === true) port = Number(ready[1]);
+        finish();
       };
       const onExit = (code: number | null) => finish(new BrokerUnavailableError(`${spec.binary} exited (code ${code}) before it was ready on port ${port}:\n${output}`));
       function finish(error?: Error) {

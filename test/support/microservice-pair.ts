@@ -5,7 +5,7 @@
  * they received. Used by the transport tests, one broker at a time.
  */
 import 'reflect-metadata';
-import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type INestMicroservice } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type INestMicroservice, type LoggerService, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ClientsModule, EventPattern, MessagePattern, Payload, type ClientProxy } from '@nestjs/microservices';
 import type { AddressInfo, Server } from 'node:net';
@@ -56,8 +56,13 @@ export class ServiceBController {
 }
 
 @Controller()
-export class ServiceAController {
+export class ServiceAController implements OnModuleInit {
   constructor(@Inject(SERVICE_B) private readonly client: ClientProxy) {}
+
+  /** Kafka's client answers send() only on reply topics it subscribed to before connecting. */
+  onModuleInit(): void {
+    (this.client as { subscribeToResponseOf?(pattern: string): void }).subscribeToResponseOf?.('quote');
+  }
 
   @Get('send')
   send(): Promise<unknown> {
@@ -84,6 +89,8 @@ export async function startServicePair(
   serverOptions: object,
   /** A's client options; a function is asked once B listens (TCP learns B's port there). */
   clientOptions: object | ((b: INestMicroservice) => object) = serverOptions,
+  /** Both services' Nest logger (default: none), for tests that read what was logged. */
+  logger: LoggerService | false = false,
 ): Promise<ServicePair> {
   ServiceBController.received.length = 0;
   ServiceBController.events.length = 0;
@@ -92,7 +99,7 @@ export async function startServicePair(
   @Module({ imports: [teracron()], controllers: [ServiceBController], providers: [Pricing] })
   class ServiceB {}
 
-  const b = await NestFactory.createMicroservice(ServiceB, { transport, options: serverOptions, logger: false, abortOnError: false } as never);
+  const b = await NestFactory.createMicroservice(ServiceB, { transport, options: serverOptions, logger, abortOnError: false } as never);
   await b.listen();
   const options = typeof clientOptions === 'function' ? clientOptions(b) : clientOptions;
 
@@ -100,7 +107,7 @@ export async function startServicePair(
   class ServiceA {}
   let a: RunningNestApp;
   try {
-    a = await startNestApp(ServiceA, 'express');
+    a = await startNestApp(ServiceA, 'express', { logger });
   } catch (error) {
     await b.close();
     throw error;
@@ -155,4 +162,53 @@ export async function callAcrossTheHop(ingest: IngestServer, pair: ServicePair, 
 /** B's TCP port, once it listens on port 0. */
 export function tcpPortOf(b: INestMicroservice): number {
   return (b.unwrap<Server>().address() as AddressInfo).port;
+}
+
+export interface UncarriedHop {
+  /** A's request span and client span, in the request's trace. */
+  request: SpanRecord;
+  client: SpanRecord;
+  /** B's handler span and its @Trace child, in a trace of B's own. */
+  handler: SpanRecord;
+  child: SpanRecord;
+}
+
+/**
+ * Calls A's `/send` or `/emit` where the transport carries no trace (Nest 11's TCP and Redis):
+ * waits for A's request and client spans in the request's trace and for B's new handler span
+ * and `@Trace` child, wherever they are.
+ */
+export async function callWithoutCarrying(ingest: IngestServer, pair: ServicePair, kind: 'send' | 'emit'): Promise<{ body: unknown; hop: UncarriedHop }> {
+  const childOperation = kind === 'send' ? 'Pricing.quote' : 'Pricing.record';
+  const pattern = kind === 'send' ? 'quote' : 'viewed';
+  const isChild = (span: SpanRecord) => span.operation === childOperation;
+  const seen = new Set(ingest.spans().filter(isChild).map((span) => span.span_id));
+  const response = await fetch(`${pair.a.url}/${kind}`);
+  const body: unknown = await response.json();
+  const { traceId } = responseTraceIds(response);
+  const newChild = (s: IngestServer) => s.spans().find((span) => isChild(span) && !seen.has(span.span_id));
+  const inTrace = (s: IngestServer) => s.spans().filter((span) => span.trace_id === traceId);
+  await ingest.waitFor((s) => inTrace(s).some((span) => span.operation === `GET /${kind}`) && inTrace(s).some((span) => span.metadata?.['rpc.kind'] === kind) && newChild(s) !== undefined, 15_000);
+  const child = newChild(ingest)!;
+  await ingest.waitFor((s) => s.spans().some((span) => span.span_id === child.parent_span_id), 15_000);
+  const handler = ingest.spans().find((span) => span.span_id === child.parent_span_id)!;
+  const spans = inTrace(ingest);
+  return {
+    body,
+    hop: {
+      request: spans.find((span) => span.operation === `GET /${kind}`)!,
+      client: spans.find((span) => span.workflow === 'rpc' && span.operation === pattern && span.metadata?.['rpc.kind'] === kind)!,
+      handler,
+      child,
+    },
+  };
+}
+
+/**
+ * Kafka's server and client options (kafkajs) for a broker at `url`. The test broker (kcat's mock
+ * cluster) does not wake a waiting fetch when a record arrives: a short fetch wait keeps each hop
+ * under a second instead of kafkajs' 5 s default.
+ */
+export function kafkaOptions(url: string): object {
+  return { client: { clientId: 'teracron-hop', brokers: [url] }, consumer: { groupId: 'teracron-hop', maxWaitTimeInMs: 100 } };
 }

@@ -21,7 +21,7 @@ import type { SpanHandle } from '../../tracing/span';
 import { startSpan } from '../../tracing/tracer';
 import { patternName } from '../message-operation';
 import { RPC_WORKFLOW } from '../teracron.constants';
-import { ensureDispatchHook, grpcMetadataWithTrace, wrapHeaderCarriers } from './outbound-carriers';
+import { ensureDispatchHook, ensureKafkaHeaders, grpcMetadataWithTrace, wrapHeaderCarriers } from './outbound-carriers';
 import { nestMicroservices, wrapMethod } from './nest-microservices';
 
 export interface MicroserviceClientSettings {
@@ -107,6 +107,7 @@ function clientSpan(client: object, pattern: unknown, kind: 'send' | 'emit' | 'g
     const context = currentTraceContext();
     if (context === undefined || context.traceId === '' || !active.has(context.sink)) return undefined;
     ensureDispatchHook(client);
+    ensureKafkaHeaders(client);
     if (!context.sampled || spansOff.has(context.sink)) return undefined;
     const span = startSpan(RPC_WORKFLOW, { operation: patternName(pattern), metadata: { 'rpc.kind': kind, 'rpc.transport': transportOf(client) } });
     return span.sampled ? span : undefined;

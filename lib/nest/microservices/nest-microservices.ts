@@ -14,6 +14,7 @@ export interface NestMicroservicesClasses {
   ClientNats?: { prototype: Prototype };
   ClientRMQ?: { prototype: Prototype };
   ClientMqtt?: { prototype: Prototype };
+  ClientKafka?: { prototype: Prototype };
   ClientGrpcProxy?: { prototype: Prototype };
   Server?: { prototype: Prototype };
 }

@@ -5,15 +5,19 @@
  *
  * - TCP, Redis: the packet's `metadata` (Nest 12's `setOnDispatchHook`; the server hands it to
  *   `TcpContext#getMetadata()` / `RedisContext#getMetadata()`). A user's own hook still runs first.
- * - NATS, RabbitMQ: message headers (the clients' `mergeHeaders`).
+ * - NATS, RabbitMQ: message headers (the clients' `mergeHeaders`; a new NATS header set comes from
+ *   the NATS library of the Nest installed: Nest 12's @nats-io/transport-node, Nest 11's `nats`).
  * - MQTT: v5 user properties (`mergePacketOptions`); MQTT 3.1.1 has no headers, so nothing is sent.
  * - gRPC: call metadata (a copy of the caller's, or a new one), by the service methods of
  *   `ClientGrpcProxy` (microservice-client-spans).
- * - Kafka: not carried yet (the handler reads an X-Teracron-Trace a producer put in the headers).
+ * - Kafka: record headers, in a copy of what the client's serializer made (ClientKafka's
+ *   `serializer`, wrapped per client on its first traced call, as the dispatch hook is).
  *
  * A release without one of these hooks carries nothing on that transport and says nothing.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { getTraceHeader } from '../../tracing/propagation';
 import { nestMicroservices, wrapMethod, type Prototype } from './nest-microservices';
 
@@ -50,6 +54,46 @@ export function ensureDispatchHook(client: object): void {
         };
   ourHooks.add(hook);
   hooked.setOnDispatchHook(hook);
+}
+
+interface Serializer {
+  serialize(value: unknown, options?: unknown): unknown;
+}
+
+const ourSerializers = new WeakSet<object>();
+
+/**
+ * Kafka clients get a serializer that runs theirs, then puts the trace into a copy of the
+ * message's headers: the object it made may be the one the caller passed ({ key, value, headers }).
+ * Its other members are the original's (it is the wrapper's prototype).
+ */
+export function ensureKafkaHeaders(client: object): void {
+  if (!isInstance(client, nestMicroservices()?.ClientKafka)) return;
+  const holder = client as { serializer?: Serializer };
+  const current = holder.serializer;
+  if (current === null || typeof current !== 'object' || typeof current.serialize !== 'function' || ourSerializers.has(current)) return;
+  const wrapped = Object.create(current) as Serializer;
+  wrapped.serialize = function serialize(value: unknown, options?: unknown): unknown {
+    const header = getTraceHeader();
+    const message = current.serialize(value, options);
+    if (header === undefined) return message;
+    return isPromiseLike(message) ? message.then((resolved) => withKafkaHeader(resolved, header)) : withKafkaHeader(message, header);
+  };
+  ourSerializers.add(wrapped);
+  holder.serializer = wrapped;
+}
+
+function withKafkaHeader(message: unknown, header: string): unknown {
+  if (message === null || typeof message !== 'object') return message;
+  const headers = (message as { headers?: unknown }).headers;
+  if (headers !== undefined && (headers === null || typeof headers !== 'object')) return message;
+  const given = headers as Record<string, unknown> | undefined;
+  if (given?.[MESSAGE_TRACE_HEADER] !== undefined || given?.['X-Teracron-Trace'] !== undefined) return message;
+  return { ...message, headers: { ...given, [MESSAGE_TRACE_HEADER]: header } };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function isInstance(value: object, type: { prototype: Prototype } | undefined): boolean {
@@ -116,15 +160,40 @@ let natsHeadersFactory: (() => NatsHeaders) | null | undefined;
 
 function natsHeaders(): NatsHeaders | undefined {
   if (natsHeadersFactory === undefined) {
-    try {
-      // Resolved from @nestjs/microservices, as Nest itself loads it.
-      const fromNest = createRequire(require.resolve('@nestjs/microservices'));
-      natsHeadersFactory = (fromNest('@nats-io/transport-node') as { headers: () => NatsHeaders }).headers;
-    } catch {
-      natsHeadersFactory = null;
+    natsHeadersFactory = null;
+    // Resolved from @nestjs/microservices, as Nest itself loads it: the library of its own major.
+    for (const name of natsLibraries()) {
+      try {
+        natsHeadersFactory = (fromNestMicroservices(name) as { headers: () => NatsHeaders }).headers;
+        break;
+      } catch {
+        // not installed: the next one
+      }
     }
   }
   return natsHeadersFactory?.() ?? undefined;
+}
+
+/** Nest 12's NATS client is @nats-io/transport-node, Nest 11's `nats` 2; when the major cannot be read, either (Nest 12's first). */
+function natsLibraries(): string[] {
+  const major = nestMicroservicesMajor();
+  if (major === undefined) return ['@nats-io/transport-node', 'nats'];
+  return major >= 12 ? ['@nats-io/transport-node'] : ['nats'];
+}
+
+function fromNestMicroservices(name: string): unknown {
+  return createRequire(require.resolve('@nestjs/microservices'))(name);
+}
+
+/** The installed @nestjs/microservices' major, from its package.json (read as a file: Nest 12's exports map does not list it). */
+function nestMicroservicesMajor(): number | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@nestjs/microservices')), 'package.json'), 'utf8')) as { version?: unknown };
+    const major = typeof manifest.version === 'string' ? Number.parseInt(manifest.version, 10) : Number.NaN;
+    return Number.isInteger(major) ? major : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface GrpcMetadata {
@@ -152,7 +221,7 @@ export function grpcMetadataWithTrace(callerMetadata: unknown): unknown {
     }
     if (grpcMetadataType === undefined) {
       try {
-        grpcMetadataType = (createRequire(require.resolve('@nestjs/microservices'))('@grpc/grpc-js') as { Metadata: new () => GrpcMetadata }).Metadata;
+        grpcMetadataType = (fromNestMicroservices('@grpc/grpc-js') as { Metadata: new () => GrpcMetadata }).Metadata;
       } catch {
         grpcMetadataType = null;
       }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClientTCP, ClientNats } from '@nestjs/microservices';
-import { ensureDispatchHook, grpcMetadataWithTrace, MESSAGE_TRACE_HEADER } from '../../../lib/nest/microservices/outbound-carriers';
+import { ClientKafka, ClientTCP, ClientNats } from '@nestjs/microservices';
+import { ensureDispatchHook, ensureKafkaHeaders, grpcMetadataWithTrace, MESSAGE_TRACE_HEADER } from '../../../lib/nest/microservices/outbound-carriers';
 import { runInTraceContext } from '../../../lib/tracing/context';
 import { continueTrace } from '../../../lib/tracing/trace-start';
 import { Metadata } from '@grpc/grpc-js';
@@ -56,3 +56,54 @@ describe('the trace carried in gRPC metadata', () => {
     assert.equal(grpcMetadataWithTrace(callers), callers);
   });
 });
+
+describe('the trace carried in Kafka record headers', () => {
+  type Serialize = (value: unknown, options?: unknown) => unknown;
+  const serializerOf = (client: object) => (client as unknown as { serializer: { serialize: Serialize } }).serializer;
+  const kafkaClient = () => new ClientKafka({ client: { brokers: ['127.0.0.1:1'] } });
+  const context = () => continueTrace(new RecordingSink(), TRACE, PARENT);
+
+  it("goes in a copy of the headers Nest's serializer made, never in the caller's message; none outside a trace", () => {
+    const client = kafkaClient();
+    ensureKafkaHeaders(client);
+    ensureKafkaHeaders(client);
+    const callersHeaders = { tenant: 't1' };
+    const message = { key: 'k', value: { a: 1 }, headers: callersHeaders };
+    const sent = runInTraceContext(context(), () => serializerOf(client).serialize(message, { pattern: 'p' })) as { headers: Record<string, string>; value: unknown };
+    assert.deepEqual(sent.headers, { tenant: 't1', [MESSAGE_TRACE_HEADER]: `${TRACE}:${PARENT}` });
+    assert.equal(sent.value, '{"a":1}', "Nest's own serializer still encodes the value");
+    assert.deepEqual(callersHeaders, { tenant: 't1' }, "the caller's headers object is not changed");
+    const plain = serializerOf(client).serialize({ a: 1 }, { pattern: 'p' }) as { headers: Record<string, string> };
+    assert.deepEqual(plain.headers, {}, 'outside a trace: nothing added');
+  });
+
+  it("keeps a trace header the caller set, waits for an async serializer, keeps the serializer's other members", async () => {
+    const client = kafkaClient();
+    const custom = { prefix: 'v:', async serialize(this: { prefix: string }, value: unknown) { return { value: `${this.prefix}${String(value)}`, headers: {} }; } };
+    (client as unknown as { serializer: unknown }).serializer = custom;
+    ensureKafkaHeaders(client);
+    const wrapped = serializerOf(client) as unknown as typeof custom;
+    assert.equal(wrapped.prefix, 'v:');
+    const sent = (await runInTraceContext(context(), () => wrapped.serialize('x'))) as { value: string; headers: Record<string, string> };
+    assert.deepEqual(sent, { value: 'v:x', headers: { [MESSAGE_TRACE_HEADER]: `${TRACE}:${PARENT}` } });
+    const own = { value: 'y', headers: { [MESSAGE_TRACE_HEADER]: 'the-callers' } };
+    const kept = runInTraceContext(context(), () => serializerOf(kafkaClientWithIdentity(own)).serialize(own));
+    assert.equal(kept, own);
+  });
+
+  it('leaves other clients alone and never throws', () => {
+    const tcp = new ClientTCP({});
+    const before = (tcp as unknown as { serializer: unknown }).serializer;
+    ensureKafkaHeaders(tcp);
+    assert.equal((tcp as unknown as { serializer: unknown }).serializer, before);
+    assert.doesNotThrow(() => ensureKafkaHeaders({}));
+  });
+});
+
+/** A Kafka client whose serializer hands back what it is given, wrapped by ours. */
+function kafkaClientWithIdentity(message: unknown): object {
+  const client = new ClientKafka({ client: { brokers: ['127.0.0.1:1'] } });
+  (client as unknown as { serializer: unknown }).serializer = { serialize: () => message };
+  ensureKafkaHeaders(client);
+  return client;
+}
