@@ -34,6 +34,10 @@ export interface ExportLaneSettings<T> {
   timeOf(item: T): number;
   logger: TeracronLogger;
   health?: ExportHealth;
+  /** Requests the pacing allows at once (default requestsPerMinute). */
+  burst?: number;
+  /** Told of every 429, so the traces budget learns the share other processes on the key leave. */
+  onRateLimited?: () => void;
 }
 
 export class ExportLane<T> {
@@ -63,7 +67,7 @@ export class ExportLane<T> {
     private readonly publicKey: KeyObject,
   ) {
     this.queue = new BoundedQueue(settings.capacity);
-    this.bucket = new TokenBucket(settings.requestsPerMinute);
+    this.bucket = new TokenBucket(settings.requestsPerMinute, Date.now, settings.burst);
     this.fullWarning = new QueueFullWarning(settings.kind, settings.capacity, settings.logger);
   }
 
@@ -119,6 +123,11 @@ export class ExportLane<T> {
     this.stats.enqueued++;
     this.dropQueueFull();
     return true;
+  }
+
+  /** Paces to a new rate (the traces budget's learned share). */
+  setRequestsPerMinute(perMinute: number): void {
+    this.bucket.setPerMinute(perMinute);
   }
 
   snapshot(): KindStats {
@@ -279,6 +288,7 @@ export class ExportLane<T> {
       return;
     }
     if (outcome.status !== 429) health?.failed(outcome.reason);
+    else this.settings.onRateLimited?.();
     if (this.stopping) this.finalFailures++;
     this.stats.retried += count;
     this.stats.drop('queue_full', putBack());
