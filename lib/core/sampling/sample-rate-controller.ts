@@ -17,6 +17,8 @@ export interface ControllerTick {
   keptTraces: number;
   /** Spans of kept traces recorded during the tick. */
   keptSpans: number;
+  /** Other spans sent from the same budget during the tick (failed roots sent alone). */
+  otherSpans: number;
   /** What this process may send now, in spans a second. */
   budgetSpansPerSecond: number;
   /** Spans waiting in the export queue. */
@@ -27,7 +29,7 @@ export interface ControllerTick {
 export const CONTROLLER_TICK_MS = 250;
 export const CONTROLLER_WINDOW_TICKS = 20;
 /** A backlog beyond two full requests is drained over this many seconds by lowering the rate. */
-const BACKLOG_DRAIN_SECONDS = 10;
+const BACKLOG_DRAIN_SECONDS = 30;
 const RAISE_ROOM = 1.2;
 const LOWER_ROOM = 0.95;
 
@@ -36,6 +38,7 @@ export class SampleRateController {
   private readonly offered = new Float64Array(CONTROLLER_WINDOW_TICKS);
   private readonly keptTraces = new Float64Array(CONTROLLER_WINDOW_TICKS);
   private readonly keptSpans = new Float64Array(CONTROLLER_WINDOW_TICKS);
+  private readonly otherSpans = new Float64Array(CONTROLLER_WINDOW_TICKS);
   private slot = 0;
 
   constructor(private readonly maxRate: number) {
@@ -48,6 +51,7 @@ export class SampleRateController {
     this.offered[i] = input.offeredTraces;
     this.keptTraces[i] = input.keptTraces;
     this.keptSpans[i] = input.keptSpans;
+    this.otherSpans[i] = input.otherSpans;
     this.slot = (i + 1) % CONTROLLER_WINDOW_TICKS;
     const target = this.target(input);
     if (target < this.rate * LOWER_ROOM) this.rate = target;
@@ -65,7 +69,8 @@ export class SampleRateController {
     // Spans per trace as measured on the traces kept; one until there are some.
     const spansPerTrace = windowKept > 0 ? Math.max(1, sum(this.keptSpans) / windowKept) : 1;
     const excess = Math.max(0, input.backlogSpans - 2 * MAX_SPANS_PER_REQUEST);
-    const budget = Math.max(input.budgetSpansPerSecond * 0.1, input.budgetSpansPerSecond - excess / BACKLOG_DRAIN_SECONDS);
+    const others = sum(this.otherSpans) / (CONTROLLER_WINDOW_TICKS * tickSeconds);
+    const budget = Math.max(input.budgetSpansPerSecond * 0.1, input.budgetSpansPerSecond - others - excess / BACKLOG_DRAIN_SECONDS);
     return Math.min(this.maxRate, budget / (offeredPerSecond * spansPerTrace));
   }
 }

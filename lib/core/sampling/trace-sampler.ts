@@ -7,7 +7,7 @@ import type { RootSampler } from '../trace-sink';
 import { CONTROLLER_TICK_MS, SampleRateController } from './sample-rate-controller';
 import type { TraceBudget } from './trace-budget';
 
-/** Failed roots may use up to this share of the process's span budget, on top of the sampled traces. */
+/** Failed roots sent alone may use up to this share of the process's span budget; the sampled traces get the rest. */
 export const FAILURE_SHARE = 0.2;
 /** A trace is admitted only while the export queue is below this share of its capacity, so its spans find room. */
 const ADMIT_BELOW = 0.5;
@@ -114,7 +114,8 @@ export class TraceSampler implements RootSampler {
       offeredTraces: this.offered - last.offered,
       keptTraces: this.kept - last.kept,
       keptSpans: Math.max(0, spans - last.spans - (failures - last.failures)),
-      budgetSpansPerSecond: budget.spansPerSecond * (1 - FAILURE_SHARE),
+      otherSpans: failures - last.failures,
+      budgetSpansPerSecond: budget.spansPerSecond,
       backlogSpans: this.settings.queueSize(),
     });
     this.last = { offered: this.offered, kept: this.kept, spans, failures };
