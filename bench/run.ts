@@ -12,6 +12,7 @@ import { refusingLoopback } from '../test/support/closed-loopback';
 import { runExportBench } from './export-bench';
 import { runHttpBench } from './http-bench';
 import { runMemoryBench } from './memory-bench';
+import { runOverloadBench } from './overload-bench';
 import { renderReport } from './report';
 import { runSpanBench } from './span-bench';
 
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
   log('memory benchmark (1 000 000 spans, ingest down)…');
   const memory = await runMemoryBench(apiKey);
 
-  const report = renderReport({ http, httpRounds: quick ? 3 : HTTP_ROUNDS, quick, spans, exportCosts, memory });
+  const overload = await runOverloadBench(keys, quick, log);
+  const report = renderReport({ http, httpRounds: quick ? 3 : HTTP_ROUNDS, quick, spans, exportCosts, memory }) + overload;
   writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results.md'), report);
   console.log('\n' + report);
 }
