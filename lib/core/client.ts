@@ -62,8 +62,6 @@ export interface TeracronStats {
   traces: TraceSamplingStats;
 }
 
-/** The traces lane may send this many requests at once: with pacing at 90 % of the share, no one-minute window of the ingest sees more than the share. */
-const TRACE_REQUEST_BURST = 3;
 
 const EVENTS_FLUSH_AT = 50;
 const EVENT_QUEUE_CAPACITY = 500;
@@ -136,8 +134,8 @@ export class TeracronClient implements TraceSink {
           capacity: spanCapacity,
           flushAt: config.traceBatchSize,
           requestsPerMinute: adaptive ? this.budget.requestsPerMinute : INGEST_CONTRACT.traces.perMinute,
-          burst: adaptive ? TRACE_REQUEST_BURST : undefined,
-          onRateLimited: () => this.budget.rateLimited(),
+          slidingWindow: adaptive,
+          onRateLimited: (usedShare) => this.budget.rateLimited(usedShare),
           timeOf: (s) => s.started_at,
         },
         traceBatchEncoder(credentials.slug),

@@ -1,12 +1,12 @@
 /**
  * Minutes of traffic beyond the ingest's budget in simulated time, for the adaptive-sampling
  * tests and the bench: real spans (the tracing engine's startSpan/span), the real sampler,
- * controller, budget, token bucket and the ingest's own rate limiter, all on one simulated clock.
+ * controller, budget, pacer and the ingest's own rate limiter, all on one simulated clock.
  * What is simulated is the clock and the wire: each process's export lane is a bounded queue that
- * sends a request of at most 100 spans when it has a full one (or every 10 s), paced by its
- * bucket, as the client's lane does; the ingest's RateLimiter answers 429 with Retry-After.
+ * sends a request of at most 100 spans when it has a full one (or every 10 s), paced over a
+ * sliding minute, as the client's lane does; the ingest's RateLimiter answers 429 with Retry-After.
  */
-import { TokenBucket } from '../../lib/core/export/token-bucket';
+import { SlidingWindowPacer } from '../../lib/core/export/sliding-window-pacer';
 import { INGEST_CONTRACT, MAX_SPANS_PER_REQUEST } from '../../lib/core/ingest-contract';
 import { CONTROLLER_TICK_MS, TraceSampler } from '../../lib/core/sampling/trace-sampler';
 import { TraceBudget } from '../../lib/core/sampling/trace-budget';
@@ -49,7 +49,7 @@ export class SimulatedProcess implements TraceSink {
   peakQueue = 0;
   private queue: SpanRecord[] = [];
   private enqueued = 0;
-  private readonly bucket: TokenBucket;
+  private readonly bucket: SlidingWindowPacer;
   private waitUntil = 0;
   private lastSend = 0;
 
@@ -70,7 +70,7 @@ export class SimulatedProcess implements TraceSink {
       spansRecorded: () => this.enqueued,
       now: clock.read,
     });
-    this.bucket = new TokenBucket(this.budget.requestsPerMinute, clock.read, 3);
+    this.bucket = new SlidingWindowPacer(this.budget.requestsPerMinute, clock.read);
   }
 
   get queued(): number {
@@ -110,7 +110,8 @@ export class SimulatedProcess implements TraceSink {
       const retryAfterSeconds = limiter.take(`${slug}|traces`, INGEST_CONTRACT.traces.perMinute);
       if (retryAfterSeconds > 0) {
         this.rateLimited++;
-        this.budget.rateLimited();
+        this.bucket.refund();
+        this.budget.rateLimited(this.bucket.usedShare());
         this.waitUntil = now + retryAfterSeconds * 1000;
         return;
       }

@@ -1,20 +1,16 @@
 /**
  * Client-side pacing under the per-slug limits of PROTOCOL.md §5, so a burst of flushes
- * does not earn 429s: a bucket of `burst` tokens (default `perMinute`) refilled at `perMinute`.
- * The traces lane lowers its rate to the share of the budget it has learned.
+ * does not earn 429s: a bucket of `perMinute` tokens refilled continuously.
  */
 export class TokenBucket {
   private tokens: number;
   private last: number;
-  private readonly burst: number;
 
   constructor(
     private perMinute: number,
     private readonly now: () => number = Date.now,
-    burst?: number,
   ) {
-    this.burst = burst ?? perMinute;
-    this.tokens = this.burst;
+    this.tokens = perMinute;
     this.last = now();
   }
 
@@ -36,7 +32,7 @@ export class TokenBucket {
 
   private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+    this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
     this.last = now;
   }
 }

@@ -28,6 +28,8 @@ export interface ControllerTick {
 /** Ticks per window and the tick's length: a 5 s window moved every 250 ms. */
 export const CONTROLLER_TICK_MS = 250;
 export const CONTROLLER_WINDOW_TICKS = 20;
+/** A burst of spans the budget of the window plus this much queue takes is kept whole (not sampled down). */
+export const QUEUE_HEADROOM_SPANS = 5 * MAX_SPANS_PER_REQUEST;
 /** A backlog beyond two full requests is drained over this many seconds by lowering the rate. */
 const BACKLOG_DRAIN_SECONDS = 30;
 const RAISE_ROOM = 1.2;
@@ -62,14 +64,17 @@ export class SampleRateController {
 
   private target(input: ControllerTick): number {
     const tickSeconds = CONTROLLER_TICK_MS / 1000;
+    const windowSeconds = CONTROLLER_WINDOW_TICKS * tickSeconds;
     const windowOffered = sum(this.offered);
-    const offeredPerSecond = Math.max(input.offeredTraces / tickSeconds, windowOffered / (CONTROLLER_WINDOW_TICKS * tickSeconds));
-    if (offeredPerSecond <= 0 || this.maxRate <= 0) return this.maxRate;
+    if (windowOffered <= 0 || this.maxRate <= 0) return this.maxRate;
     const windowKept = sum(this.keptTraces);
     // Spans per trace as measured on the traces kept; one until there are some.
     const spansPerTrace = windowKept > 0 ? Math.max(1, sum(this.keptSpans) / windowKept) : 1;
+    // A burst the budget and the queue's headroom take whole is not sampled down.
+    if (input.backlogSpans <= QUEUE_HEADROOM_SPANS && windowOffered * spansPerTrace <= input.budgetSpansPerSecond * windowSeconds + QUEUE_HEADROOM_SPANS) return this.maxRate;
+    const offeredPerSecond = Math.max(input.offeredTraces / tickSeconds, windowOffered / windowSeconds);
     const excess = Math.max(0, input.backlogSpans - 2 * MAX_SPANS_PER_REQUEST);
-    const others = sum(this.otherSpans) / (CONTROLLER_WINDOW_TICKS * tickSeconds);
+    const others = sum(this.otherSpans) / windowSeconds;
     const budget = Math.max(input.budgetSpansPerSecond * 0.1, input.budgetSpansPerSecond - others - excess / BACKLOG_DRAIN_SECONDS);
     return Math.min(this.maxRate, budget / (offeredPerSecond * spansPerTrace));
   }

@@ -3,6 +3,8 @@
  * spans a minute per project, shared by every process on the key). It starts at the configured
  * share and learns from 429s: cut by 40 % once per episode, given back 5 % at a time after 30 s
  * without one (AIMD), so processes that share a key settle on a split without a storm of 429s.
+ * A 429 while this process used less than half of its minute's requests is counted, not learned
+ * from: it says little about this process's share (a short outage answered 429, a burst elsewhere).
  */
 import { INGEST_CONTRACT, MAX_SPANS_PER_REQUEST } from '../ingest-contract';
 
@@ -40,8 +42,9 @@ export class TraceBudget {
   }
 
   /** The ingest answered 429: someone else on the key uses part of the budget. */
-  rateLimited(): void {
+  rateLimited(usedShare = 1): void {
     this.rateLimitedCount++;
+    if (usedShare < 0.5) return;
     const now = this.now();
     if (now - this.lastCut < EPISODE_MS) return;
     this.lastCut = now;
