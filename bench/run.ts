@@ -16,6 +16,7 @@ import { runExportBench } from './export-bench';
 import { NEST11_DIR, runHttpBench } from './http-bench';
 import { DEFAULT_NODE_MAJOR, nodeBinary } from './node-binary';
 import { runMemoryBench } from './memory-bench';
+import { runOverloadBench } from './overload-bench';
 import { renderReport } from './report';
 import { runSpanBench } from './span-bench';
 
@@ -69,7 +70,9 @@ async function main(): Promise<void> {
   log('memory benchmark (1 000 000 spans, ingest down)…');
   const memory = await runMemoryBench(apiKey);
 
-  const report = renderReport({ http, httpRounds: quick ? 2 : HTTP_ROUNDS, quick, spans, exportCosts, memory });
+  const overload = await runOverloadBench(keys, quick, log);
+
+  const report = renderReport({ http, httpRounds: quick ? 2 : HTTP_ROUNDS, quick, spans, exportCosts, memory }) + overload;
   writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results.md'), report);
   console.log('\n' + report);
 }

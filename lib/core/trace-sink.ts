@@ -16,9 +16,29 @@ export interface TracingSettings {
 /** Why the scrubber's answer could not be used (said in the one warning; never the data). */
 export type ScrubberFailure = 'threw' | 'returned a non-object' | 'returned a Promise (a scrubber must be synchronous)' | 'returned an object that throws when read';
 
+/**
+ * The client's side of a local trace's sampling decision (the tracing engine hashes the trace id
+ * against `effectiveRate`, PROTOCOL.md §8). O(1), never throws.
+ */
+export interface RootSampler {
+  /** The rate a local trace starting now is decided at: traceSampleRate, or lower under the budget. */
+  readonly effectiveRate: number;
+  /** Whether a failed root of a trace not kept may still be sent (traceAdaptiveSampling). */
+  readonly keepsFailures: boolean;
+  /** Counts a local trace as offered; true when it is kept (the rate kept it and the queue has room for it). */
+  admit(keptByRate: boolean): boolean;
+  /**
+   * A local root ends failed: true when the failure share has room for it (taken), so it is sent
+   * with sample_rate 1; `traceKept` says whether its trace was kept (else the root goes alone).
+   */
+  takeFailure(traceKept: boolean): boolean;
+}
+
 export interface TraceSink {
   readonly running: boolean;
   readonly tracing: TracingSettings;
+  /** Without one, traces are decided at `tracing.sampleRate` and nothing is counted. */
+  readonly sampler?: RootSampler;
   /**
    * O(1), never throws. True when the span queue is full: the span that was about to be built
    * is counted as dropped, so the caller skips building it (an app busier than the export

@@ -52,7 +52,12 @@ export class RecordingSpan implements SpanHandle {
     this.spanId = spanId;
     this.operation = operation;
     this.startedAt = wallClockAt(this.startMono);
-    if (sink.tracing.emitEvents) emitSpanStarted(this);
+    if (sink.tracing.emitEvents && this.announced) emitSpanStarted(this);
+  }
+
+  /** Whether this span emits workflow events; a root watched only for failure (local-root-span.ts) does not. */
+  protected get announced(): boolean {
+    return true;
   }
 
   get span(): SpanHandle {
@@ -109,14 +114,14 @@ export class RecordingSpan implements SpanHandle {
       if (!dropped) this.sink.enqueueSpan(this.record(status, durationMs, errorFields));
       this.metadata = null;
       this.captured = null;
-      if (emitEvents) emitSpanEnded(this, status, durationMs, errorFields);
+      if (emitEvents && this.announced) emitSpanEnded(this, status, durationMs, errorFields);
     } catch {
       // Telemetry never throws into the caller's code.
     }
   }
 
   /** The wire form: cut to the server's limits, sanitised, and shown to the user's scrubber. */
-  private record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
+  protected record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
     return {
       trace_id: this.traceId,
       span_id: this.spanId,

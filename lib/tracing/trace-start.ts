@@ -1,12 +1,14 @@
 /**
  * Where spans come from: which client records them, which trace they join, and the sampling
- * decision, made once per trace (at its root, or on arrival for a continued trace) and inherited.
+ * decision, made once per trace before any of its spans is built (at its root, or on arrival for a
+ * continued trace) and inherited.
  */
 import { newestRunningClient } from '../core/client-registry';
 import type { TraceSink } from '../core/trace-sink';
 import { currentTraceContext, type TraceContext } from './context';
 import { newSpanId, newTraceId } from './ids';
 import { parseTraceHeader } from './trace-header';
+import { KeptRootSpan, WatchedRootSpan } from './local-root-span';
 import { shouldSample } from './sampling';
 import { NOOP_SPAN, RecordingSpan, UnsampledSpan, type SpanHandle } from './span';
 
@@ -33,13 +35,39 @@ export class TraceOnlyContext implements TraceContext {
   ) {}
 }
 
+/**
+ * A local trace's decision: at the client's effective rate (its sampler), else at the configured
+ * rate. Thresholds nest (§8), so a trace kept at a lowered rate is kept at every higher one.
+ * Returns the rate the trace is kept at, or 0 when it is not kept.
+ */
+function decideLocalTrace(sink: TraceSink, traceId: string): number {
+  const sampler = sink.sampler;
+  if (sampler === undefined) return isSampled(sink, traceId) ? sink.tracing.sampleRate : 0;
+  const rate = sampler.effectiveRate;
+  return sampler.admit(rate >= 1 || shouldSample(traceId, rate)) ? rate : 0;
+}
+
 export function isSampled(sink: TraceSink, traceId: string): boolean {
   const rate = sink.tracing.sampleRate;
   return rate >= 1 || shouldSample(traceId, rate);
 }
 
 export function continueTrace(sink: TraceSink, traceId: string, parentSpanId: string | null): TraceContext {
-  return new TraceOnlyContext(sink, traceId, parentSpanId, isSampled(sink, traceId));
+  return new TraceOnlyContext(sink, traceId, parentSpanId, decideLocalTrace(sink, traceId) > 0);
+}
+
+/** The first span of a trace in this process: kept, watched for failure, or unsampled. */
+function localRoot(sink: TraceSink, traceId: string, parentSpanId: string | null, workflow: string, operation: string, isRoot: boolean): SpanHandle {
+  const rate = decideLocalTrace(sink, traceId);
+  if (sink.sampler === undefined) {
+    return rate > 0 ? new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
+  }
+  if (rate > 0) {
+    const root = new KeptRootSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot);
+    root.sampleRate = rate;
+    return root;
+  }
+  return sink.sampler.keepsFailures ? new WatchedRootSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
 }
 
 export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink {
@@ -50,10 +78,11 @@ export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink 
 function spanIn(sink: TraceSink, context: TraceContext | undefined, workflow: string, operation: string): SpanHandle {
   if (context !== undefined && context.traceId !== '') {
     if (!context.sampled) return context.span ?? new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
+    // A trace not kept, whose root is only watched for failure: its children are not built.
+    if (context.span instanceof WatchedRootSpan) return new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
     return new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
   }
-  const traceId = newTraceId();
-  return isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), null, workflow, operation, true) : new UnsampledSpan(sink, traceId, null, true);
+  return localRoot(sink, newTraceId(), null, workflow, operation, true);
 }
 
 /**
@@ -86,9 +115,7 @@ export function startSpan(requestedWorkflow: string, options: StartSpanOptions =
     const inbound = options.traceHeader ? parseTraceHeader(options.traceHeader) : null;
     let span: SpanHandle;
     if (inbound !== null) {
-      span = isSampled(sink, inbound.traceId)
-        ? new RecordingSpan(sink, inbound.traceId, newSpanId(), inbound.parentSpanId, workflow, operation, false)
-        : new UnsampledSpan(sink, inbound.traceId, inbound.parentSpanId, false);
+      span = localRoot(sink, inbound.traceId, inbound.parentSpanId, workflow, operation, false);
     } else {
       // A context of another app's client does not parent this client's span.
       span = spanIn(sink, context?.sink === sink ? context : undefined, workflow, operation);

@@ -5,6 +5,7 @@
 import type { TraceSink } from '../core/trace-sink';
 import { currentTraceContext, runInTraceContext } from './context';
 import { emitUserEvent, type EmitEventOptions } from './events';
+import { WatchedRootSpan } from './local-root-span';
 import { NOOP_SPAN, type SpanHandle } from './span';
 import { endWithResult } from './traced-result';
 import { startSpan as startSpanIn, type StartSpanOptions } from './trace-start';
@@ -53,7 +54,8 @@ export function currentSpan(): SpanHandle | undefined {
 export function emitEvent(type: string, options?: EmitEventOptions): boolean {
   try {
     const current = currentTraceContext()?.span;
-    if (!current || !current.sampled || !current.sink.tracing.emitEvents) return false;
+    // A watched root's trace was not kept: its events are not either.
+    if (!current || !current.sampled || current instanceof WatchedRootSpan || !current.sink.tracing.emitEvents) return false;
     return emitUserEvent(current, type, options);
   } catch {
     return false;
