@@ -3,6 +3,7 @@
  * a counter for scrubber failures. Kept as an interface so tracing never reaches into export
  * internals.
  */
+import type { SampleWindow } from './sampling/sample-window';
 import type { TracingScrubber, TracingScrubberField } from './config/options';
 import type { SpanRecord, WorkflowEventRecord } from './types';
 
@@ -25,13 +26,17 @@ export interface RootSampler {
   readonly effectiveRate: number;
   /** Whether a failed root of a trace not kept may still be sent (traceAdaptiveSampling). */
   readonly keepsFailures: boolean;
-  /** Counts a local trace as offered; true when it is kept (the rate kept it and the queue has room for it). */
-  admit(keptByRate: boolean): boolean;
   /**
-   * A local root ends failed: true when the failure share has room for it (taken), so it is sent
-   * with sample_rate 1; `traceKept` says whether its trace was kept (else the root goes alone).
+   * Counts a local trace as offered, in the window of traces started here (`newTrace`) or of
+   * traces continued from another process; returns that window when the trace is kept (the rate
+   * kept it and the queue has room for it), else null.
    */
-  takeFailure(traceKept: boolean): boolean;
+  admit(keptByRate: boolean, newTrace: boolean): SampleWindow | null;
+  /**
+   * A local root of a trace not kept ends failed: true when the failure share has room for it
+   * (taken); it is then sent alone with sample_rate 1.
+   */
+  takeFailure(newTrace: boolean): boolean;
 }
 
 export interface TraceSink {

@@ -122,7 +122,7 @@ export class HttpRequestSpans {
    */
   routeMatched(request: unknown, template: string | undefined): SpanHandle | null | undefined {
     const state = stateOf(request);
-    if (state === undefined || !state.span.sampled) return undefined;
+    if (state === undefined || !(state.span.sampled || state.span.watched)) return undefined;
     if (!state.named && template !== undefined) this.name(state, template);
     return state.span.ended ? null : state.span;
   }
@@ -161,7 +161,8 @@ export class HttpRequestSpans {
       if (header !== undefined) response.setHeader(TRACE_HEADER, header);
       // The rest of this request (middleware, guards, pipes, the handler) runs in the span's context.
       enterTraceContext(span);
-      if (!span.sampled) return;
+      // A watched root (a trace not kept) is ended too: it is sent alone if the request fails.
+      if (!span.sampled && !span.watched) return;
       // A response emits 'close' once, after 'finish' or when the client left first: one listener covers both.
       response.once('close', () => this.end(state, request, response));
     } catch {
@@ -216,7 +217,7 @@ export class HttpRequestSpans {
  */
 export function requestHandlerFailed(error: unknown): void {
   const context = currentTraceContext();
-  if (context !== undefined && context.sampled && !handlerErrors.has(context)) handlerErrors.set(context, { value: error });
+  if (context !== undefined && (context.sampled || context.span?.watched === true) && !handlerErrors.has(context)) handlerErrors.set(context, { value: error });
 }
 
 /** The sampled request span of a raw request or of Express's / Fastify's request, for a layer above HTTP; undefined when it has none. */

@@ -1,50 +1,88 @@
 /**
  * The local root of a trace under the client's sampler (the first span of a trace in this
- * process). A kept root carries `metadata.sample_rate`, the rate its trace was kept at, so that
- * Σ 1 / sample_rate over received roots estimates the traces started; it is written after the
- * scrubber, so no scrubber removes it. A watched root belongs to a trace that was not kept: its
- * children are not built (UnsampledSpan), and it is sent alone only when it fails and the
- * failure share has room; otherwise it is discarded unbuilt.
+ * process), decided before any span of the trace is built.
  *
- * A failed root taken by the failure share says `sample_rate: 1` whether its trace was kept or
- * not: every failure within the share arrives, so each counts once.
+ * - A kept root is recorded with `metadata.sample_rate`, the share of its window's local traces
+ *   that were kept (core/sampling/sample-window.ts), so that Σ 1 / sample_rate over the roots of
+ *   a window is the window's offered count. Written after the scrubber, so no scrubber removes it.
+ * - A watched root belongs to a trace not kept. It is an UnsampledSpan (`sampled` false), so the
+ *   code it runs, its children and their calls take the unsampled fast path and build nothing;
+ *   only the places that end a root report its end (`watched`). When it fails and the failure
+ *   share has room, it is built then, as a span alone (sample_rate 1, `teracron.kept_on_failure`),
+ *   with the start time, name and metadata it was given; otherwise nothing of it is built.
  */
+import type { SampleWindow } from '../core/sampling/sample-window';
+import type { TraceSink } from '../core/trace-sink';
 import type { SpanRecord, SpanStatus } from '../core/types';
+import { newSpanId } from './ids';
 import type { ErrorFields } from './sanitize';
-import { RecordingSpan } from './span';
+import { RecordingSpan, UnsampledSpan } from './span';
 
 /** Marks a root sent only because it failed: its trace's other spans were not recorded. */
 export const KEPT_ON_FAILURE_KEY = 'teracron.kept_on_failure';
 
 export class KeptRootSpan extends RecordingSpan {
-  /** The rate the trace was kept at; 1 once the failure share took it. */
-  sampleRate = 0;
-
-  override fail(error: unknown): void {
-    if (!this.ended) this.takeFailure();
-    super.fail(error);
+  constructor(
+    sink: TraceSink,
+    traceId: string,
+    spanId: string,
+    parentSpanId: string | null,
+    workflow: string,
+    operation: string,
+    isRoot: boolean,
+    private readonly window: SampleWindow,
+  ) {
+    super(sink, traceId, spanId, parentSpanId, workflow, operation, isRoot);
   }
 
-  override endWith(status: SpanStatus, error?: unknown): void {
-    if (!this.ended && status === 'failed') this.takeFailure();
-    if (arguments.length > 1) super.endWith(status, error);
-    else super.endWith(status);
+  /** Excluded after it started (an HTTP route excluded by its template): its trace stands for nothing. */
+  override discard(): void {
+    if (!this.ended) this.window.withdraw();
+    super.discard();
   }
 
   protected override record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
     const record = super.record(status, durationMs, errorFields);
-    record.metadata = { ...record.metadata, sample_rate: this.sampleRate };
+    const metadata = { ...record.metadata, sample_rate: this.window.rateNow() };
+    this.window.recorded(metadata);
+    record.metadata = metadata;
     return record;
-  }
-
-  private takeFailure(): void {
-    if (this.sink.sampler?.takeFailure(true) === true) this.sampleRate = 1;
   }
 }
 
-export class WatchedRootSpan extends RecordingSpan {
-  protected override get announced(): boolean {
-    return false;
+export class WatchedRootSpan extends UnsampledSpan {
+  override readonly watched = true;
+  private readonly startMono = performance.now();
+  private name: string;
+  private metadata: Record<string, unknown> | null = null;
+  private standIn: UnsampledSpan | undefined;
+
+  constructor(
+    sink: TraceSink,
+    traceId: string,
+    parentSpanId: string | null,
+    private readonly rootWorkflow: string,
+    operation: string,
+    isRoot: boolean,
+  ) {
+    super(sink, traceId, parentSpanId, isRoot);
+    this.name = operation;
+  }
+
+  /** What a span started under this root is: unsampled, one for all of them. */
+  childStandIn(): UnsampledSpan {
+    return (this.standIn ??= new UnsampledSpan(this.sink, this.traceId, this.contextSpanId, false));
+  }
+
+  override setOperation(name: string): this {
+    if (typeof name === 'string' && name !== '') this.name = name;
+    return this;
+  }
+
+  /** Kept (as RecordingSpan keeps it) for the span it becomes if it fails. */
+  override setMetadata(data: Record<string, unknown>): this {
+    if (data !== null && typeof data === 'object' && !this.ended) this.metadata = Object.assign(this.metadata ?? {}, data);
+    return this;
   }
 
   override end(): void {
@@ -52,25 +90,47 @@ export class WatchedRootSpan extends RecordingSpan {
   }
 
   override fail(error: unknown): void {
-    if (this.keptOnFailure()) super.fail(error);
+    this.sendIfFailureKept()?.fail(error);
   }
 
   override endWith(status: SpanStatus, error?: unknown): void {
-    if (status !== 'failed' || !this.keptOnFailure()) return this.discard();
-    if (arguments.length > 1) super.endWith(status, error);
-    else super.endWith(status);
+    if (status !== 'failed') return this.discard();
+    const alone = this.sendIfFailureKept();
+    if (alone === undefined) return;
+    if (arguments.length > 1) alone.endWith(status, error);
+    else alone.endWith(status);
+  }
+
+  override discard(): void {
+    this.ended = true;
+    this.metadata = null;
+  }
+
+  /** The span this root becomes when the failure share takes it; undefined (and nothing built) otherwise. */
+  private sendIfFailureKept(): FailedRootSpan | undefined {
+    if (this.ended) return undefined;
+    this.ended = true;
+    const sink = this.sink;
+    if (sink.sampler?.takeFailure(this.contextSpanId === null) !== true) {
+      this.metadata = null;
+      return undefined;
+    }
+    const alone = new FailedRootSpan(sink, this.traceId, newSpanId(), this.contextSpanId, this.rootWorkflow, this.name, this.isRoot, this.startMono);
+    if (this.metadata !== null) alone.setMetadata(this.metadata);
+    this.metadata = null;
+    return alone;
+  }
+}
+
+/** A watched root that failed within the failure share: sent alone, counted once, announcing no workflow events. */
+class FailedRootSpan extends RecordingSpan {
+  protected override get announced(): boolean {
+    return false;
   }
 
   protected override record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
     const record = super.record(status, durationMs, errorFields);
     record.metadata = { ...record.metadata, sample_rate: 1, [KEPT_ON_FAILURE_KEY]: true };
     return record;
-  }
-
-  private keptOnFailure(): boolean {
-    if (this.ended) return false;
-    if (this.sink.sampler?.takeFailure(false) === true) return true;
-    this.discard();
-    return false;
   }
 }

@@ -31,8 +31,10 @@ function wallClockAt(mono: number): number {
 export class RecordingSpan implements SpanHandle {
   readonly spanId: string;
   readonly sampled = true;
+  /** Only an UnsampledSpan can be watched (local-root-span.ts). */
+  readonly watched = false;
   readonly startedAt: number;
-  private readonly startMono = performance.now();
+  private readonly startMono: number;
   operation: string;
   ended = false;
   private metadata: Record<string, unknown> | null = null;
@@ -48,7 +50,10 @@ export class RecordingSpan implements SpanHandle {
     readonly workflow: string,
     operation: string,
     readonly isRoot: boolean,
+    /** When it started (performance.now()); a failed root sent alone started before it was built. */
+    startMono = performance.now(),
   ) {
+    this.startMono = startMono;
     this.spanId = spanId;
     this.operation = operation;
     this.startedAt = wallClockAt(this.startMono);
@@ -147,7 +152,10 @@ export class RecordingSpan implements SpanHandle {
 export class UnsampledSpan implements SpanHandle {
   readonly spanId = '';
   readonly sampled = false;
-  readonly ended = false;
+  /** A local root of a trace not kept, watched only for failure (local-root-span.ts): its end must still be reported. */
+  readonly watched: boolean = false;
+  /** Only a watched root ever ends (local-root-span.ts); an unsampled span has nothing to end. */
+  ended = false;
   readonly workflow: string = '';
   readonly operation: string = '';
 
@@ -167,18 +175,18 @@ export class UnsampledSpan implements SpanHandle {
     return this.contextSpanId;
   }
 
-  setOperation(): this {
+  setOperation(_name: string): this {
     return this;
   }
-  setMetadata(): this {
+  setMetadata(_data: Record<string, unknown>): this {
     return this;
   }
   setCaptured(): this {
     return this;
   }
   end(): void {}
-  fail(): void {}
-  endWith(): void {}
+  fail(_error: unknown): void {}
+  endWith(_status: SpanStatus, _error?: unknown): void {}
   discard(): void {}
 
   traceHeader(): string | undefined {

@@ -4,7 +4,8 @@
  * continued trace) and inherited.
  */
 import { newestRunningClient } from '../core/client-registry';
-import type { TraceSink } from '../core/trace-sink';
+import type { SampleWindow } from '../core/sampling/sample-window';
+import type { RootSampler, TraceSink } from '../core/trace-sink';
 import { currentTraceContext, type TraceContext } from './context';
 import { newSpanId, newTraceId } from './ids';
 import { parseTraceHeader } from './trace-header';
@@ -35,39 +36,40 @@ export class TraceOnlyContext implements TraceContext {
   ) {}
 }
 
-/**
- * A local trace's decision: at the client's effective rate (its sampler), else at the configured
- * rate. Thresholds nest (§8), so a trace kept at a lowered rate is kept at every higher one.
- * Returns the rate the trace is kept at, or 0 when it is not kept.
- */
-function decideLocalTrace(sink: TraceSink, traceId: string): number {
-  const sampler = sink.sampler;
-  if (sampler === undefined) return isSampled(sink, traceId) ? sink.tracing.sampleRate : 0;
-  const rate = sampler.effectiveRate;
-  return sampler.admit(rate >= 1 || shouldSample(traceId, rate)) ? rate : 0;
-}
-
 export function isSampled(sink: TraceSink, traceId: string): boolean {
   const rate = sink.tracing.sampleRate;
   return rate >= 1 || shouldSample(traceId, rate);
 }
 
-export function continueTrace(sink: TraceSink, traceId: string, parentSpanId: string | null): TraceContext {
-  return new TraceOnlyContext(sink, traceId, parentSpanId, decideLocalTrace(sink, traceId) > 0);
+/**
+ * A local trace's decision at the client's effective rate (its sampler), counted there; without a
+ * sampler, at the configured rate. Thresholds nest (PROTOCOL.md §8), so a trace kept at a lowered
+ * rate is kept at every higher one. The kept trace's sample window, or null when not kept.
+ */
+function admitted(sampler: RootSampler, traceId: string, newTrace: boolean): SampleWindow | null {
+  const rate = sampler.effectiveRate;
+  return sampler.admit(rate >= 1 || shouldSample(traceId, rate), newTrace);
 }
 
-/** The first span of a trace in this process: kept, watched for failure, or unsampled. */
+/** A trace continued with no span of ours open yet (a message arriving, runWithTraceHeader): decided here, its spans children of the remote parent. */
+export function continueTrace(sink: TraceSink, traceId: string, parentSpanId: string | null): TraceContext {
+  const sampler = sink.sampler;
+  const sampled = sampler === undefined ? isSampled(sink, traceId) : admitted(sampler, traceId, false) !== null;
+  return new TraceOnlyContext(sink, traceId, parentSpanId, sampled);
+}
+
+/**
+ * The first span of a trace in this process (a new root, or one continuing a remote parent):
+ * kept (recorded, with its sample_rate), watched for failure (nothing built), or unsampled.
+ */
 function localRoot(sink: TraceSink, traceId: string, parentSpanId: string | null, workflow: string, operation: string, isRoot: boolean): SpanHandle {
-  const rate = decideLocalTrace(sink, traceId);
-  if (sink.sampler === undefined) {
-    return rate > 0 ? new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
+  const sampler = sink.sampler;
+  if (sampler === undefined) {
+    return isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
   }
-  if (rate > 0) {
-    const root = new KeptRootSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot);
-    root.sampleRate = rate;
-    return root;
-  }
-  return sink.sampler.keepsFailures ? new WatchedRootSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
+  const window = admitted(sampler, traceId, parentSpanId === null);
+  if (window !== null) return new KeptRootSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot, window);
+  return sampler.keepsFailures ? new WatchedRootSpan(sink, traceId, parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
 }
 
 export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink {
@@ -77,9 +79,12 @@ export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink 
 /** A span of `sink` under `context` (same client) or, without one, a new root with its own sampling decision. */
 function spanIn(sink: TraceSink, context: TraceContext | undefined, workflow: string, operation: string): SpanHandle {
   if (context !== undefined && context.traceId !== '') {
-    if (!context.sampled) return context.span ?? new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
-    // A trace not kept, whose root is only watched for failure: its children are not built.
-    if (context.span instanceof WatchedRootSpan) return new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
+    if (!context.sampled) {
+      const current = context.span;
+      if (current === null) return new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
+      // Under a watched root a child gets the root's stand-in: ending the child must not end the root.
+      return current.watched ? (current as WatchedRootSpan).childStandIn() : current;
+    }
     return new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
   }
   return localRoot(sink, newTraceId(), null, workflow, operation, true);

@@ -5,7 +5,6 @@
 import type { TraceSink } from '../core/trace-sink';
 import { currentTraceContext, runInTraceContext } from './context';
 import { emitUserEvent, type EmitEventOptions } from './events';
-import { WatchedRootSpan } from './local-root-span';
 import { NOOP_SPAN, type SpanHandle } from './span';
 import { endWithResult } from './traced-result';
 import { startSpan as startSpanIn, type StartSpanOptions } from './trace-start';
@@ -31,7 +30,8 @@ export function span<T>(workflow: string, options: StartSpanOptions, fn: (span: 
 export function span<T>(workflow: string, optionsOrFn: StartSpanOptions | ((span: SpanHandle) => T), maybeFn?: (span: SpanHandle) => T): T {
   const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn!;
   const handle = startSpanIn(workflow, typeof optionsOrFn === 'function' ? undefined : optionsOrFn);
-  if (!handle.sampled) return runInSpan(handle, () => fn(handle));
+  // A watched root (a trace not kept) runs as unsampled but still learns how fn's work ended.
+  if (!handle.sampled && !handle.watched) return runInSpan(handle, () => fn(handle));
   let result: T;
   try {
     result = runInTraceContext(handle, () => fn(handle));
@@ -54,8 +54,7 @@ export function currentSpan(): SpanHandle | undefined {
 export function emitEvent(type: string, options?: EmitEventOptions): boolean {
   try {
     const current = currentTraceContext()?.span;
-    // A watched root's trace was not kept: its events are not either.
-    if (!current || !current.sampled || current instanceof WatchedRootSpan || !current.sink.tracing.emitEvents) return false;
+    if (!current || !current.sampled || !current.sink.tracing.emitEvents) return false;
     return emitUserEvent(current, type, options);
   } catch {
     return false;

@@ -43,6 +43,8 @@ export class SimulatedProcess implements TraceSink {
   readonly budget: TraceBudget;
   readonly sampler: TraceSampler;
   readonly received: SpanRecord[] = [];
+  /** Every span recorded (enqueued), received or not. */
+  readonly recorded: SpanRecord[] = [];
   rateLimited = 0;
   requests = 0;
   queueFull = 0;
@@ -86,6 +88,7 @@ export class SimulatedProcess implements TraceSink {
 
   enqueueSpan(record: SpanRecord): void {
     this.enqueued++;
+    this.recorded.push(record);
     if (this.queue.length >= QUEUE_CAPACITY) this.queueFull++;
     else this.queue.push(record);
     this.peakQueue = Math.max(this.peakQueue, this.queue.length);
@@ -118,6 +121,8 @@ export class SimulatedProcess implements TraceSink {
         return;
       }
       this.lastSend = now;
+      // As the client's lane does before it encodes: every root about to go has its final sample_rate.
+      this.sampler.sealWindows();
       this.received.push(...this.queue.splice(0, MAX_SPANS_PER_REQUEST));
     }
   }
@@ -138,8 +143,8 @@ export interface ProcessOutcome {
   traces: number;
   complete: number;
   estimate: number;
-  /** The estimate's standard deviation (Horvitz–Thompson, from the received rates). */
-  estimateSigma: number;
+  /** Traces offered that no kept root stood for when the run ended (sampler.unattributed()). */
+  unattributed: number;
   failedReceived: number;
   /** Roots sent alone because they failed. */
   keptOnFailure: number;
@@ -215,7 +220,6 @@ function outcomeOf(p: SimulatedProcess, load: LoadShape, s: { served: number; fa
   }
   let complete = 0;
   let estimate = 0;
-  let variance = 0;
   let failedReceived = 0;
   let keptOnFailure = 0;
   for (const spans of byTrace.values()) {
@@ -230,7 +234,6 @@ function outcomeOf(p: SimulatedProcess, load: LoadShape, s: { served: number; fa
     const rate = root.metadata?.sample_rate;
     if (typeof rate === 'number' && rate > 0) {
       estimate += 1 / rate;
-      variance += (1 - rate) / (rate * rate);
     }
     if (root.status === 'failed') failedReceived++;
   }
@@ -240,7 +243,7 @@ function outcomeOf(p: SimulatedProcess, load: LoadShape, s: { served: number; fa
     traces: byTrace.size,
     complete,
     estimate,
-    estimateSigma: Math.sqrt(variance),
+    unattributed: p.sampler.unattributed(),
     failedReceived,
     keptOnFailure,
     receivedSpans: p.received.length,
