@@ -39,6 +39,8 @@ export interface ExportLaneSettings<T> {
   slidingWindow?: boolean;
   /** Told of every 429 with the share of this minute's requests this lane used, so the traces budget learns the share other processes on the key leave. */
   onRateLimited?: (usedShare: number) => void;
+  /** Called before queued items are encoded (the traces lane: the sampler seals its windows, so each root's sample_rate is final). */
+  beforeEncode?: () => void;
 }
 
 export class ExportLane<T> {
@@ -229,6 +231,7 @@ export class ExportLane<T> {
   }
 
   private takeBatch(): Queued<T>[] {
+    this.settings.beforeEncode?.();
     const staleBefore = Date.now() - STALE_AFTER_MS;
     // Drop stale and unencodable items from the front, then measure what may go.
     while (this.queue.size > 0) {

@@ -1,10 +1,12 @@
 /**
  * The client's trace sampling: the effective rate the tracing engine decides local traces at,
  * the counts `stats().traces` reports, and the failure share. A timer calls `tick()` every
- * CONTROLLER_TICK_MS; the hot path (`admit`) is two counter increments and a comparison.
+ * CONTROLLER_TICK_MS and seals the sample windows (sample-window.ts); the hot path (`admit`) is a few
+ * counter increments and a comparison.
  */
 import type { RootSampler } from '../trace-sink';
 import { CONTROLLER_TICK_MS, SampleRateController } from './sample-rate-controller';
+import { SampleWindows, type SampleWindow } from './sample-window';
 import type { TraceBudget } from './trace-budget';
 
 /** Failed roots sent alone may use up to this share of the process's span budget; the sampled traces get the rest. */
@@ -57,6 +59,9 @@ export class TraceSampler implements RootSampler {
   private keptOnFailure = 0;
   private failuresNotKept = 0;
   private readonly controller: SampleRateController;
+  /** The windows sample_rate is made exact in: traces started here, and traces continued from another process. */
+  private readonly newTraces = new SampleWindows();
+  private readonly continuedTraces = new SampleWindows();
   private readonly now: () => number;
   private readonly admitBelow: number;
   private failureTokens: number;
@@ -73,37 +78,58 @@ export class TraceSampler implements RootSampler {
     this.failureRefilledAt = this.now();
   }
 
-  admit(keptByRate: boolean): boolean {
+  admit(keptByRate: boolean, newTrace: boolean): SampleWindow | null {
     this.offered++;
+    const window = (newTrace ? this.newTraces : this.continuedTraces).current;
+    window.offered++;
     if (!keptByRate) {
       this.unsampled++;
-      return false;
+      return null;
     }
     if (this.settings.queueSize() >= this.admitBelow) {
       this.dropped++;
-      return false;
+      return null;
     }
     this.kept++;
-    return true;
+    window.kept++;
+    return window;
   }
 
-  takeFailure(traceKept: boolean): boolean {
+  takeFailure(newTrace: boolean): boolean {
     if (!this.keepsFailures) return false;
     const now = this.now();
     const perMs = (this.settings.budget.spansPerSecond * FAILURE_SHARE) / 1000;
     this.failureTokens = Math.min(this.failureBurst(), this.failureTokens + (now - this.failureRefilledAt) * perMs);
     this.failureRefilledAt = now;
     if (this.failureTokens < 1) {
-      if (!traceKept) this.failuresNotKept++;
+      this.failuresNotKept++;
       return false;
     }
     this.failureTokens--;
-    if (!traceKept) this.keptOnFailure++;
+    this.keptOnFailure++;
+    (newTrace ? this.newTraces : this.continuedTraces).current.alone++;
     return true;
+  }
+
+  /**
+   * Traces started here that no kept root stands for yet: the open window's offered count when it
+   * has kept none so far (less the failed roots sent alone, which count themselves). What
+   * Σ 1 / sample_rate over the roots sent falls short of the traces offered, besides roots lost.
+   */
+  unattributed(): number {
+    const open = this.newTraces.current;
+    return open.kept > 0 ? 0 : Math.max(0, open.offered - open.alone);
+  }
+
+  /** Seals the open windows: their kept roots get their final sample_rate (the lane calls it before it encodes). */
+  sealWindows(): void {
+    this.newTraces.seal();
+    this.continuedTraces.seal();
   }
 
   /** One controller step: every CONTROLLER_TICK_MS from the client's timer, or from a test. */
   tick(): void {
+    this.sealWindows();
     const budget = this.settings.budget;
     budget.tick();
     if (!this.settings.adaptive) return;
