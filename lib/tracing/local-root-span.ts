@@ -2,16 +2,16 @@
  * The local root of a trace under the client's sampler (the first span of a trace in this
  * process), decided before any span of the trace is built.
  *
- * - A kept root is recorded with `metadata.sample_rate`, the share of its window's local traces
- *   that were kept (core/sampling/sample-window.ts), so that Σ 1 / sample_rate over the roots of
- *   a window is the window's offered count. Written after the scrubber, so no scrubber removes it.
+ * - A kept root is a RecordingSpan with its `sampleWindow` set: it is recorded with
+ *   `metadata.sample_rate`, the share of its window's local traces that were kept
+ *   (core/sampling/sample-window.ts), so that Σ 1 / sample_rate over the roots of a window is the
+ *   window's offered count.
  * - A watched root belongs to a trace not kept. It is an UnsampledSpan (`sampled` false), so the
  *   code it runs, its children and their calls take the unsampled fast path and build nothing;
  *   only the places that end a root report its end (`watched`). When it fails and the failure
  *   share has room, it is built then, as a span alone (sample_rate 1, `teracron.kept_on_failure`),
  *   with the start time, name and metadata it was given; otherwise nothing of it is built.
  */
-import type { SampleWindow } from '../core/sampling/sample-window';
 import type { TraceSink } from '../core/trace-sink';
 import type { SpanRecord, SpanStatus } from '../core/types';
 import { newSpanId } from './ids';
@@ -20,35 +20,6 @@ import { RecordingSpan, UnsampledSpan } from './span';
 
 /** Marks a root sent only because it failed: its trace's other spans were not recorded. */
 export const KEPT_ON_FAILURE_KEY = 'teracron.kept_on_failure';
-
-export class KeptRootSpan extends RecordingSpan {
-  constructor(
-    sink: TraceSink,
-    traceId: string,
-    spanId: string,
-    parentSpanId: string | null,
-    workflow: string,
-    operation: string,
-    isRoot: boolean,
-    private readonly window: SampleWindow,
-  ) {
-    super(sink, traceId, spanId, parentSpanId, workflow, operation, isRoot);
-  }
-
-  /** Excluded after it started (an HTTP route excluded by its template): its trace stands for nothing. */
-  override discard(): void {
-    if (!this.ended) this.window.withdraw();
-    super.discard();
-  }
-
-  protected override record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
-    const record = super.record(status, durationMs, errorFields);
-    const metadata = { ...record.metadata, sample_rate: this.window.rateNow() };
-    this.window.recorded(metadata);
-    record.metadata = metadata;
-    return record;
-  }
-}
 
 export class WatchedRootSpan extends UnsampledSpan {
   override readonly watched = true;

@@ -3,6 +3,7 @@
  * and queued on its client. An UnsampledSpan only carries the trace id (children and outbound
  * headers still see the trace) and records nothing. NOOP_SPAN stands for "no client running".
  */
+import type { SampleWindow } from '../core/sampling/sample-window';
 import type { TraceSink } from '../core/trace-sink';
 import type { SpanRecord, SpanStatus } from '../core/types';
 import type { SpanHandle, TraceContext } from './span-handle';
@@ -39,6 +40,11 @@ export class RecordingSpan implements SpanHandle {
   ended = false;
   private metadata: Record<string, unknown> | null = null;
   private captured: Record<string, unknown> | null = null;
+  /**
+   * Set on the local root of a kept trace (trace-start.ts): the sample window whose rate its record
+   * carries as `metadata.sample_rate`. A field, not a subclass, so every recorded span has one shape.
+   */
+  sampleWindow: SampleWindow | null = null;
   /** The context a @Trace call entered this span from, put back when the call returns. */
   outerContext: TraceContext | undefined = undefined;
 
@@ -102,6 +108,8 @@ export class RecordingSpan implements SpanHandle {
   }
 
   discard(): void {
+    // A kept root excluded after it started (an HTTP route excluded by its template) stands for no request.
+    if (!this.ended && this.sampleWindow !== null) this.sampleWindow.withdraw();
     this.ended = true;
     this.metadata = null;
     this.captured = null;
@@ -138,7 +146,8 @@ export class RecordingSpan implements SpanHandle {
       duration_ms: durationMs,
       error_type: errorFields ? cutText(errorFields.type, 256) : null,
       error_message: errorFields ? cutText(errorFields.message, SPAN_ERROR_MESSAGE_MAX) : null,
-      metadata: scrubbedMetadata(this.sink, this.metadata),
+      // sample_rate goes in after the scrubber, so no scrubber removes it.
+      metadata: this.sampleWindow === null ? scrubbedMetadata(this.sink, this.metadata) : this.sampleWindow.stamp(scrubbedMetadata(this.sink, this.metadata)),
       captured_params: scrubbedCaptured(this.sink, this.captured),
     };
   }

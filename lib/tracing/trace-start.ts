@@ -9,7 +9,7 @@ import type { RootSampler, TraceSink } from '../core/trace-sink';
 import { currentTraceContext, type TraceContext } from './context';
 import { newSpanId, newTraceId } from './ids';
 import { parseTraceHeader } from './trace-header';
-import { KeptRootSpan, WatchedRootSpan } from './local-root-span';
+import { WatchedRootSpan } from './local-root-span';
 import { shouldSample } from './sampling';
 import { NOOP_SPAN, RecordingSpan, UnsampledSpan, type SpanHandle } from './span';
 
@@ -68,7 +68,11 @@ function localRoot(sink: TraceSink, traceId: string, parentSpanId: string | null
     return isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
   }
   const window = admitted(sampler, traceId, parentSpanId === null);
-  if (window !== null) return new KeptRootSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot, window);
+  if (window !== null) {
+    const root = new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot);
+    root.sampleWindow = window;
+    return root;
+  }
   return sampler.keepsFailures ? new WatchedRootSpan(sink, traceId, parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
 }
 

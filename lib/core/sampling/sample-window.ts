@@ -36,10 +36,12 @@ export class SampleWindow {
     return this.offered > this.alone ? Math.min(1, this.kept / (this.offered - this.alone)) : 1;
   }
 
-  /** A root of this window was recorded with `metadata.sample_rate` set from rateNow(). */
-  recorded(metadata: Record<string, unknown>): void {
-    if (this.sealed) return;
-    (this.pending ??= []).push(metadata);
+  /** A kept root's metadata (a fresh object, or null) with `sample_rate`: final, or corrected at sealing. */
+  stamp<M extends Record<string, unknown>>(metadata: M | null): M {
+    const stamped = (metadata ?? {}) as Record<string, unknown>;
+    stamped.sample_rate = this.rateNow();
+    if (!this.sealed) (this.pending ??= []).push(stamped);
+    return stamped as M;
   }
 
   /** A kept trace of this window will send no root (its request was excluded): it stands for nothing. */
