@@ -141,7 +141,7 @@ export class TeracronClient implements TraceSink {
           requestsPerMinute: adaptive ? this.budget.requestsPerMinute : INGEST_CONTRACT.traces.perMinute,
           slidingWindow: adaptive,
           onRateLimited: (usedShare) => this.budget.rateLimited(usedShare),
-          beforeEncode: () => this.sampler?.sealWindows(),
+          beforeEncode: () => this.sampler?.finalizeWindows(),
           timeOf: (s) => s.started_at,
         },
         traceBatchEncoder(credentials.slug),

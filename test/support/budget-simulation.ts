@@ -122,7 +122,7 @@ export class SimulatedProcess implements TraceSink {
       }
       this.lastSend = now;
       // As the client's lane does before it encodes: every root about to go has its final sample_rate.
-      this.sampler.sealWindows();
+      this.sampler.finalizeWindows();
       this.received.push(...this.queue.splice(0, MAX_SPANS_PER_REQUEST));
     }
   }

@@ -3,85 +3,130 @@
  * sampler opens a window every controller tick; each local trace started in it is counted as
  * offered, and as kept when the decision kept it. When the window is sealed (at the next tick, or
  * when the export lane is about to encode a batch, whichever comes first) every kept root of the
- * window gets `sample_rate = kept / offered` of the window, so Σ 1 / sample_rate over the kept
+ * window gets `sample_rate = kept / offered` of the window (final once the lane encodes), so Σ 1 / sample_rate over the kept
  * roots of a window is its offered count exactly, not a Binomial draw around it.
  *
- * - A window that kept nothing hands its offered count on to the next one, whose kept roots stand
- *   for both: no offered trace is lost from the sum because its window happened to keep none.
+ * - A window that kept nothing gives its offered count to the last window that kept something, as
+ *   long as that window's roots are not encoded yet (their sample_rate is corrected), else to the
+ *   next window: no offered trace is lost from the sum because its window happened to keep none.
  * - A failed root sent alone (sample_rate 1, it counts once) is taken off the offered count of the
  *   window open when it failed, so it is not counted twice (as itself and inside the weight).
  * - A root that ends while its window is still open is recorded with the window's rate so far and
  *   corrected when the window is sealed (its metadata object is still in the export queue, not yet
  *   encoded: the lane seals before it encodes).
  *
- * What the sum then misses: traces of the last windows that kept nothing yet, and kept roots that
- * never reach the ingest (dropped by a full queue, at shutdown, or discarded after the window was
+ * What the sum then misses: traces offered after the last kept root once that root was encoded
+ * (unattributed()), and kept roots that never reach the ingest (dropped by a full queue, at shutdown, or discarded after the window was
  * sealed). Both are counted in stats().
  */
+
+const OPEN = 0;
+/** Sealed, but its roots are not encoded yet: windows after it that keep nothing add their offered count to it. */
+const REVISABLE = 1;
+const FINAL = 2;
 
 export class SampleWindow {
   offered = 0;
   kept = 0;
   /** Failed roots of traces not kept, sent alone while this window was open. */
   alone = 0;
-  /** kept / offered, final once sealed. */
-  rate = 0;
-  sealed = false;
-  /** Metadata of roots recorded while the window was open: their sample_rate is set at sealing. */
+  /** kept / (offered − alone taken) once sealed. */
+  rate = 1;
+  private state = OPEN;
+  /** Of `alone`, what the offered count could not take, already handed to a later window. */
+  private aloneHanded = 0;
+  /** Metadata of its roots recorded before the window is final: their sample_rate follows the window's. */
   private pending: Record<string, unknown>[] | null = null;
 
-  /** The rate a root of this window records now: final once sealed, the window's share so far before. */
+  /** The rate a root of this window records now: the window's share so far while open. */
   rateNow(): number {
-    if (this.sealed) return this.rate;
+    if (this.state !== OPEN) return this.rate;
     return this.offered > this.alone ? Math.min(1, this.kept / (this.offered - this.alone)) : 1;
   }
 
-  /** A kept root's metadata (a fresh object, or null) with `sample_rate`: final, or corrected at sealing. */
-  stamp<M extends Record<string, unknown>>(metadata: M | null): M {
+  /** A kept root's metadata (a fresh object, or null) with `sample_rate`: final, or corrected until the window is. */
+  stamp<M extends Record<string, unknown>>(metadata: M | null): M & { sample_rate: number } {
     const stamped = (metadata ?? {}) as Record<string, unknown>;
     stamped.sample_rate = this.rateNow();
-    if (!this.sealed) (this.pending ??= []).push(stamped);
-    return stamped as M;
+    if (this.state !== FINAL) (this.pending ??= []).push(stamped);
+    return stamped as M & { sample_rate: number };
   }
 
   /** A kept trace of this window will send no root (its request was excluded): it stands for nothing. */
   withdraw(): void {
-    if (this.sealed) return;
+    if (this.state === FINAL) return;
     this.offered--;
     this.kept--;
+    if (this.state === REVISABLE && this.kept > 0) this.settle();
   }
 
-  /**
-   * Seals the window; returns what it hands on to the next: its offered count if it kept nothing,
-   * and the failed roots sent alone that its own offered count could not take.
-   */
-  seal(): { offered: number; alone: number } {
-    this.sealed = true;
-    if (this.kept <= 0) {
-      this.pending = null;
-      return { offered: this.offered, alone: this.alone };
-    }
+  /** Seals a window that kept something; returns the failed roots sent alone it hands on. */
+  seal(): number {
+    this.state = REVISABLE;
+    return this.settle();
+  }
+
+  /** A later window that kept nothing: its traces are stood for by this one's roots. Returns the alone roots handed on. */
+  absorb(offered: number, alone: number): number {
+    this.offered += offered;
+    this.alone += alone;
+    return this.settle();
+  }
+
+  /** Its roots are about to be encoded: no more corrections. */
+  finalize(): void {
+    this.state = FINAL;
+    this.pending = null;
+  }
+
+  private settle(): number {
     const aloneTaken = Math.min(this.alone, this.offered - this.kept);
     this.rate = this.kept / (this.offered - aloneTaken);
     const pending = this.pending;
-    this.pending = null;
     if (pending !== null) for (const metadata of pending) metadata.sample_rate = this.rate;
-    return { offered: 0, alone: this.alone - aloneTaken };
+    const handed = this.alone - aloneTaken - this.aloneHanded;
+    this.aloneHanded += handed;
+    return handed;
   }
 }
 
-/** The open window and the handing on between windows. */
+/**
+ * The open window, the last sealed window that kept something (while its roots are not encoded),
+ * and the handing on between windows.
+ */
 export class SampleWindows {
   current = new SampleWindow();
+  private revisable: SampleWindow | null = null;
 
   /** Seals the open window and opens the next (a no-op when nothing happened in it). */
   seal(): void {
     const closing = this.current;
     if (closing.offered === 0 && closing.alone === 0) return;
-    const carried = closing.seal();
     const next = new SampleWindow();
-    next.offered = carried.offered;
-    next.alone = carried.alone;
+    if (closing.kept > 0) {
+      this.revisable?.finalize();
+      this.revisable = closing;
+      next.alone = closing.seal();
+    } else if (this.revisable !== null) {
+      next.alone = this.revisable.absorb(closing.offered, closing.alone);
+    } else {
+      next.offered = closing.offered;
+      next.alone = closing.alone;
+    }
     this.current = next;
+  }
+
+  /** Before the export lane encodes: seals the open window and makes every sealed one final. */
+  finalize(): void {
+    this.seal();
+    this.revisable?.finalize();
+    this.revisable = null;
+  }
+
+  /** Traces offered that no kept root stands for yet (what the open window hands on if it keeps nothing and nothing before it can take them). */
+  unattributed(): number {
+    const open = this.current;
+    if (open.kept > 0 || this.revisable !== null) return 0;
+    return Math.max(0, open.offered - open.alone);
   }
 }

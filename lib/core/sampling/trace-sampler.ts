@@ -117,14 +117,19 @@ export class TraceSampler implements RootSampler {
    * Σ 1 / sample_rate over the roots sent falls short of the traces offered, besides roots lost.
    */
   unattributed(): number {
-    const open = this.newTraces.current;
-    return open.kept > 0 ? 0 : Math.max(0, open.offered - open.alone);
+    return this.newTraces.unattributed();
   }
 
-  /** Seals the open windows: their kept roots get their final sample_rate (the lane calls it before it encodes). */
+  /** Seals the open windows (every tick). */
   sealWindows(): void {
     this.newTraces.seal();
     this.continuedTraces.seal();
+  }
+
+  /** Before the export lane encodes: every kept root queued gets its final sample_rate. */
+  finalizeWindows(): void {
+    this.newTraces.finalize();
+    this.continuedTraces.finalize();
   }
 
   /** One controller step: every CONTROLLER_TICK_MS from the client's timer, or from a test. */
