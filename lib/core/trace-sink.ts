@@ -37,6 +37,8 @@ export interface RootSampler {
    * (taken); it is then sent alone with sample_rate 1.
    */
   takeFailure(newTrace: boolean): boolean;
+  /** A local trace not kept turned out to be excluded (an HTTP route excluded by its template): no longer counted as offered in its window. */
+  withdraw(newTrace: boolean): void;
 }
 
 export interface TraceSink {

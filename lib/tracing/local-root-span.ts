@@ -57,7 +57,7 @@ export class WatchedRootSpan extends UnsampledSpan {
   }
 
   override end(): void {
-    this.discard();
+    this.close();
   }
 
   override fail(error: unknown): void {
@@ -65,14 +65,20 @@ export class WatchedRootSpan extends UnsampledSpan {
   }
 
   override endWith(status: SpanStatus, error?: unknown): void {
-    if (status !== 'failed') return this.discard();
+    if (status !== 'failed') return this.close();
     const alone = this.sendIfFailureKept();
     if (alone === undefined) return;
     if (arguments.length > 1) alone.endWith(status, error);
     else alone.endWith(status);
   }
 
+  /** Excluded after it started (an HTTP route excluded by its template): its trace is not one of the offered. */
   override discard(): void {
+    if (!this.ended) this.sink.sampler?.withdraw(this.contextSpanId === null);
+    this.close();
+  }
+
+  private close(): void {
     this.ended = true;
     this.metadata = null;
   }

@@ -120,6 +120,11 @@ export class TraceSampler implements RootSampler {
     return this.newTraces.unattributed();
   }
 
+  withdraw(newTrace: boolean): void {
+    const window = (newTrace ? this.newTraces : this.continuedTraces).current;
+    if (window.offered > window.kept) window.offered--;
+  }
+
   /** Seals the open windows (every tick). */
   sealWindows(): void {
     this.newTraces.seal();

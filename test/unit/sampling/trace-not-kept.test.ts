@@ -103,6 +103,14 @@ describe('a trace not kept', () => {
     }
   });
 
+  it('an excluded root (discarded) is no longer counted among the traces its window offered; an ended one is', () => {
+    const sink = notKeeping();
+    startSpan('request', { sink, root: true }).end();
+    assert.equal(sink.sampler.unattributed(), 1);
+    startSpan('request', { sink, root: true }).discard();
+    assert.equal(sink.sampler.unattributed(), 1, 'the discarded one stands for no request');
+  });
+
   it('over the failure share, a failed root is counted and not built', () => {
     const sink = notKeeping();
     let failures = 0;
