@@ -39,8 +39,10 @@ export interface OverloadVariant {
   failedReceived: number;
   failedServed: number;
   estimate: number | null;
-  /** Traces the sampler refused for room (the burst outruns the 250 ms controller): not in the estimate. */
+  /** Traces the sampler refused for room (the burst outruns the 250 ms controller): counted among the offered, so in the estimate. */
   refusedForRoom: number;
+  /** Spans dropped (a full queue, or still queued at stop under the ingest's 30 requests a minute): kept roots among them are missing from the estimate. */
+  spansDropped: number;
 }
 
 function serve(client: TeracronClient, steps: Steps, fails: boolean): void {
@@ -84,6 +86,7 @@ async function runVariant(name: string, adaptive: boolean, keys: { slug: string;
   const burstNs = Number(process.hrtime.bigint() - burstStarted) / BURST;
   await client.stop(5_000);
   const refusedForRoom = client.stats().traces.dropped;
+  const spansDropped = client.stats().spans.droppedTotal;
   const byTrace = new Map<string, SpanRecord[]>();
   for (const s of ingest.spans()) byTrace.set(s.trace_id, [...(byTrace.get(s.trace_id) ?? []), s]);
   let complete = 0;
@@ -115,6 +118,7 @@ async function runVariant(name: string, adaptive: boolean, keys: { slug: string;
     failedServed: failed,
     estimate: rated > 0 ? estimate : null,
     refusedForRoom,
+    spansDropped,
   };
 }
 
@@ -130,16 +134,16 @@ export async function runOverloadBench(keys: { slug: string; publicKeyPem: strin
   }
   const rows = variants.map(
     (v) =>
-      `| ${v.name} | ${v.requests} + ${BURST} | ${fixed(v.pathNsPerRequest, 0)} | ${fixed(v.burstNsPerRequest, 0)} | ${fixed(v.cpuUsPerRequest, 1)} | ${v.tracesReceived} | ${fixed(v.completeFraction * 100, 1)} % | ${v.failedReceived} / ${v.failedServed} | ${v.estimate === null ? 'n/a' : fixed(v.estimate, 0)} | ${v.refusedForRoom} |`,
+      `| ${v.name} | ${v.requests} + ${BURST} | ${fixed(v.pathNsPerRequest, 0)} | ${fixed(v.burstNsPerRequest, 0)} | ${fixed(v.cpuUsPerRequest, 1)} | ${v.tracesReceived} | ${fixed(v.completeFraction * 100, 1)} % | ${v.failedReceived} / ${v.failedServed} | ${v.estimate === null ? 'n/a' : fixed(v.estimate, 0)} | ${v.refusedForRoom} | ${v.spansDropped} |`,
   );
   return [
     '',
     `## Overload: 50 × the ingest's span budget for ${seconds} s${quick ? ' (quick)' : ''}`,
     '',
-    'Requests of a root and three `@Trace` children, 1 % failing, against a loopback ingest with the contract’s rate limits (30 trace requests a minute), two rounds of each variant in turn. The request path is the time spent in the requests themselves, paced in 10 ms slices; the warm burst is 20 000 requests in one go at the end of the load, at the rate it settled on; process CPU is user + system of the whole process over the load (timers, flushes, the ingest’s decryption).',
+    'Requests of a root and three `@Trace` children, 1 % failing, against a loopback ingest with the contract’s rate limits (30 trace requests a minute), two rounds of each variant in turn. The request path is the time spent in the requests themselves, paced in 10 ms slices; the warm burst is 20 000 requests in one go at the end of the load, at the rate it settled on; process CPU is user + system of the whole process over the load (timers, flushes, the ingest’s decryption). Σ 1 / sample_rate stands for the requests whose kept roots arrived: kept roots still queued when the client stops (the burst queues more than 30 requests a minute can carry) are among the spans dropped, and the requests they stood for are missing from it.',
     '',
-    '| variant | requests | request path ns / request | warm burst ns / request | process CPU µs / request | traces received | complete | failed received / served | Σ 1 / sample_rate | refused for room |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| variant | requests | request path ns / request | warm burst ns / request | process CPU µs / request | traces received | complete | failed received / served | Σ 1 / sample_rate | refused for room | spans dropped |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');
