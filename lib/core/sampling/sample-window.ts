@@ -37,6 +37,8 @@ export class SampleWindow {
   private aloneHanded = 0;
   /** Metadata of its roots recorded before the window is final: their sample_rate follows the window's. */
   private pending: Record<string, unknown>[] | null = null;
+  /** The sample_rate every pending root holds (NaN when they differ): without overload all say 1, and nothing is rewritten. */
+  private pendingRate = Number.NaN;
 
   /** The rate a root of this window records now: the window's share so far while open. */
   rateNow(): number {
@@ -47,8 +49,14 @@ export class SampleWindow {
   /** A kept root's metadata (a fresh object, or null) with `sample_rate`: final, or corrected until the window is. */
   stamp<M extends Record<string, unknown>>(metadata: M | null): M & { sample_rate: number } {
     const stamped = (metadata ?? {}) as Record<string, unknown>;
-    stamped.sample_rate = this.rateNow();
-    if (this.state !== FINAL) (this.pending ??= []).push(stamped);
+    const rate = this.rateNow();
+    stamped.sample_rate = rate;
+    if (this.state === FINAL) return stamped as M & { sample_rate: number };
+    if (this.pending === null) {
+      this.pending = [];
+      this.pendingRate = rate;
+    } else if (this.pendingRate !== rate) this.pendingRate = Number.NaN;
+    this.pending.push(stamped);
     return stamped as M & { sample_rate: number };
   }
 
@@ -83,7 +91,10 @@ export class SampleWindow {
     const aloneTaken = Math.min(this.alone, this.offered - this.kept);
     this.rate = this.kept / (this.offered - aloneTaken);
     const pending = this.pending;
-    if (pending !== null) for (const metadata of pending) metadata.sample_rate = this.rate;
+    if (pending !== null && this.pendingRate !== this.rate) {
+      for (const metadata of pending) metadata.sample_rate = this.rate;
+      this.pendingRate = this.rate;
+    }
     const handed = this.alone - aloneTaken - this.aloneHanded;
     this.aloneHanded += handed;
     return handed;
