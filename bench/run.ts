@@ -3,7 +3,8 @@
  * there; `-- --node 20` for another major), the HTTP ones on Nest 12 and on Nest 11 (bench/nest11),
  * written to bench/results.md with the machine they ran on and each target marked met or not.
  * `-- --quick` shortens the HTTP runs (for trying the harness, not for figures); `-- --pin` pins
- * the app and the load generator to separate cores.
+ * the app and the load generator to separate cores. `-- --only overload` runs only the overload case
+ * (issue 22) and prints it, leaving bench/results.md as it is.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -16,11 +17,14 @@ import { runExportBench } from './export-bench';
 import { NEST11_DIR, runHttpBench } from './http-bench';
 import { DEFAULT_NODE_MAJOR, nodeBinary } from './node-binary';
 import { runMemoryBench } from './memory-bench';
+import { runOverloadBench } from './overload-bench';
 import { renderReport } from './report';
 import { runSpanBench } from './span-bench';
 
 const quick = process.argv.includes('--quick');
 const pin = process.argv.includes('--pin');
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined;
 const nodeArg = process.argv.indexOf('--node');
 const NODE_MAJOR = nodeArg >= 0 ? Number(process.argv[nodeArg + 1]) : DEFAULT_NODE_MAJOR;
 const SLUG = 'bench-mark-123';
@@ -37,7 +41,7 @@ function runOnRequestedNode(): boolean {
 async function main(): Promise<void> {
   if (runOnRequestedNode()) return;
   const log = (line: string) => console.log(line);
-  if (!existsSync(path.join(NEST11_DIR, 'node_modules', '@nestjs', 'core'))) {
+  if (only === undefined && !existsSync(path.join(NEST11_DIR, 'node_modules', '@nestjs', 'core'))) {
     log('installing the Nest 11 app set (bench/nest11)…');
     execFileSync('npm', ['ci', '--prefix', NEST11_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit' });
   }
@@ -49,6 +53,11 @@ async function main(): Promise<void> {
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
   const apiKey = encodeApiKey({ slug: SLUG, publicKeyPem: keys.publicKeyPem, mode: 'development' });
+  if (only !== undefined) {
+    if (only !== 'overload') throw new Error(`--only takes "overload", not ${only}`);
+    console.log(await runOverloadBench(keys, quick, log));
+    return;
+  }
 
   const http = await runHttpBench(
     quick ? { rounds: 2, warmupSeconds: 1, durationSeconds: 2, connections: 10, pin } : { rounds: HTTP_ROUNDS, warmupSeconds: 2, durationSeconds: 5, connections: 10, pin },
@@ -69,7 +78,9 @@ async function main(): Promise<void> {
   log('memory benchmark (1 000 000 spans, ingest down)…');
   const memory = await runMemoryBench(apiKey);
 
-  const report = renderReport({ http, httpRounds: quick ? 2 : HTTP_ROUNDS, quick, spans, exportCosts, memory });
+  const overload = await runOverloadBench(keys, quick, log);
+
+  const report = renderReport({ http, httpRounds: quick ? 2 : HTTP_ROUNDS, quick, spans, exportCosts, memory }) + overload;
   writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results.md'), report);
   console.log('\n' + report);
 }

@@ -20,6 +20,7 @@ export { enableOutboundPropagation, type OutboundPropagationOptions } from './ht
 
 export { TeracronClient, type TeracronStats } from './core/client';
 export type { KindStats } from './core/export/export-stats';
+export type { TraceSamplingStats } from './core/sampling/trace-sampler';
 export { startTeracron, stopTeracron, type StartTeracronOptions } from './standalone/start-teracron';
 export type { TeracronOptions, TracingScrubber, TracingScrubberField } from './core/config/options';
 export type { TeracronLogger } from './core/logger';

@@ -16,6 +16,8 @@ import { describeDrops, type KindStats } from './export/export-stats';
 import { TargetProcessGoneError, type MetricsCollector } from './metrics/metrics-collector';
 import { ProcessMetricsCollector } from './metrics/process-metrics-collector';
 import { RemoteProcessCollector } from './metrics/remote-process-collector';
+import { CONTROLLER_TICK_MS, TraceSampler, type TraceSamplingStats } from './sampling/trace-sampler';
+import { TraceBudget } from './sampling/trace-budget';
 import { SDK_VERSION } from './sdk-version';
 import type { TracingScrubberField } from './config/options';
 import type { ScrubberFailure, TraceSink, TracingSettings } from './trace-sink';
@@ -53,14 +55,17 @@ export function withClientInternals(options: TeracronOptions, internals: Teracro
   return { ...options, [INTERNALS]: internals } as TeracronOptions;
 }
 
-/** Per kind, `enqueued = sent + droppedTotal + inQueue + inFlight` at every moment. */
+/** Per kind, `enqueued = sent + droppedTotal + inQueue + inFlight` at every moment; `traces`: local traces and the effective sample rate. */
 export interface TeracronStats {
   metrics: KindStats;
   spans: KindStats;
   events: KindStats;
   /** Fields the tracing scrubber failed on (threw, or returned something unusable): each was dropped, its span or event kept. */
   scrubber: { failures: number };
+  /** Local traces: offered, kept, unsampled, dropped, and the effective sample rate. */
+  traces: TraceSamplingStats;
 }
+
 
 const EVENTS_FLUSH_AT = 50;
 const EVENT_QUEUE_CAPACITY = 500;
@@ -75,6 +80,9 @@ interface Lanes {
 export class TeracronClient implements TraceSink {
   readonly config: ResolvedConfig;
   readonly tracing: TracingSettings;
+  readonly sampler: TraceSampler | undefined;
+  private readonly budget: TraceBudget;
+  private samplerTimer: NodeJS.Timeout | undefined;
   private readonly lanes: Lanes | undefined;
   private readonly transport: IngestTransport | undefined;
   private readonly spool: ClientSpool | undefined;
@@ -102,6 +110,7 @@ export class TeracronClient implements TraceSink {
     this.collectMetrics = internals.collectMetrics ?? true;
     this.collector =
       internals.collector ?? (config.targetPid === process.pid ? new ProcessMetricsCollector() : new RemoteProcessCollector(config.targetPid));
+    this.budget = new TraceBudget(config.traceBudgetShare);
     const credentials = config.credentials;
     if (credentials === null) return;
     this.transport = new IngestTransport({
@@ -114,6 +123,8 @@ export class TeracronClient implements TraceSink {
     const health = new ExportHealth(new URL(config.origin).host, config.logger);
     const common = { pacing: internals.pacing ?? true, backoff: internals.backoff ?? DEFAULT_BACKOFF, logger: config.logger, health };
     const key = credentials.publicKey;
+    const adaptive = config.traceAdaptiveSampling;
+    const spanCapacity = Math.min(20_000, Math.max(2_000, config.traceBatchSize * 2));
     this.lanes = {
       metrics: new ExportLane(
         { ...common, kind: 'metrics', capacity: Math.min(20_000, Math.max(100, config.maxBufferSize * 4)), flushAt: config.maxBufferSize, requestsPerMinute: INGEST_CONTRACT.metrics.perMinute, timeOf: (s) => s.timestamp },
@@ -122,7 +133,17 @@ export class TeracronClient implements TraceSink {
         key,
       ),
       spans: new ExportLane(
-        { ...common, kind: 'traces', capacity: Math.min(20_000, Math.max(2_000, config.traceBatchSize * 2)), flushAt: config.traceBatchSize, requestsPerMinute: INGEST_CONTRACT.traces.perMinute, timeOf: (s) => s.started_at },
+        {
+          ...common,
+          kind: 'traces',
+          capacity: spanCapacity,
+          flushAt: config.traceBatchSize,
+          requestsPerMinute: adaptive ? this.budget.requestsPerMinute : INGEST_CONTRACT.traces.perMinute,
+          slidingWindow: adaptive,
+          onRateLimited: (usedShare) => this.budget.rateLimited(usedShare),
+          beforeEncode: () => this.sampler?.finalizeWindows(),
+          timeOf: (s) => s.started_at,
+        },
         traceBatchEncoder(credentials.slug),
         this.transport,
         key,
@@ -134,6 +155,15 @@ export class TeracronClient implements TraceSink {
         key,
       ),
     };
+    const spans = this.lanes.spans;
+    this.sampler = new TraceSampler({
+      configuredRate: config.traceSampleRate,
+      adaptive,
+      budget: this.budget,
+      queueSize: () => spans.size + spans.stats.inFlight,
+      queueCapacity: spanCapacity,
+      spansRecorded: () => spans.stats.enqueued,
+    });
     if (config.spoolDir !== null) {
       const folder = new SpoolFolder({ dir: config.spoolDir, slug: credentials.slug, mode: credentials.mode, origin: config.origin, maxBytes: SPOOL_MAX_BYTES });
       const lanes = this.lanes;
@@ -166,6 +196,13 @@ export class TeracronClient implements TraceSink {
         void this.lanes!.events.flush();
       }, config.traceFlushIntervalSeconds * 1000);
       this.traceTimer.unref();
+      const sampler = this.sampler!;
+      const adaptive = config.traceAdaptiveSampling;
+      this.samplerTimer = setInterval(() => {
+        sampler.tick();
+        if (adaptive) this.lanes!.spans.setRequestsPerMinute(this.budget.requestsPerMinute);
+      }, CONTROLLER_TICK_MS);
+      this.samplerTimer.unref();
     }
     registerRunningClient(this, config.origin);
     this.spool?.start();
@@ -238,8 +275,13 @@ export class TeracronClient implements TraceSink {
   stats(): TeracronStats {
     const empty = { enqueued: 0, sent: 0, retried: 0, dropped: {}, droppedTotal: 0, inQueue: 0, inFlight: 0, requests: 0 };
     const scrubber = { failures: this.scrubberFailures };
-    if (!this.lanes) return { metrics: empty, spans: { ...empty }, events: { ...empty }, scrubber };
-    return { metrics: this.lanes.metrics.snapshot(), spans: this.lanes.spans.snapshot(), events: this.lanes.events.snapshot(), scrubber };
+    if (!this.lanes) return { metrics: empty, spans: { ...empty }, events: { ...empty }, scrubber, traces: this.emptyTraceStats() };
+    return { metrics: this.lanes.metrics.snapshot(), spans: this.lanes.spans.snapshot(), events: this.lanes.events.snapshot(), scrubber, traces: this.sampler!.snapshot() };
+  }
+
+  private emptyTraceStats(): TraceSamplingStats {
+    const rate = this.config.traceSampleRate;
+    return { offered: 0, kept: 0, unsampled: 0, dropped: 0, keptOnFailure: 0, failuresNotKept: 0, effectiveRate: rate, configuredRate: rate, budgetShare: this.budget.share, rateLimited: 0 };
   }
 
   private async shutdown(deadlineMs: number): Promise<void> {
@@ -248,6 +290,7 @@ export class TeracronClient implements TraceSink {
     unregisterRunningClient(this);
     clearInterval(this.metricsTimer);
     clearInterval(this.traceTimer);
+    clearInterval(this.samplerTimer);
     if (!this.lanes) return;
     // One deadline for all of it: the last sample, the final flush, and whatever is still on the wire.
     const deadlineAt = Date.now() + Math.max(0, deadlineMs);

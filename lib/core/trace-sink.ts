@@ -3,6 +3,7 @@
  * a counter for scrubber failures. Kept as an interface so tracing never reaches into export
  * internals.
  */
+import type { SampleWindow } from './sampling/sample-window';
 import type { TracingScrubber, TracingScrubberField } from './config/options';
 import type { SpanRecord, WorkflowEventRecord } from './types';
 
@@ -16,9 +17,35 @@ export interface TracingSettings {
 /** Why the scrubber's answer could not be used (said in the one warning; never the data). */
 export type ScrubberFailure = 'threw' | 'returned a non-object' | 'returned a Promise (a scrubber must be synchronous)' | 'returned an object that throws when read';
 
+/**
+ * The client's side of a local trace's sampling decision (the tracing engine hashes the trace id
+ * against `effectiveRate`, PROTOCOL.md §8). O(1), never throws.
+ */
+export interface RootSampler {
+  /** The rate a local trace starting now is decided at: traceSampleRate, or lower under the budget. */
+  readonly effectiveRate: number;
+  /** Whether a failed root of a trace not kept may still be sent (traceAdaptiveSampling). */
+  readonly keepsFailures: boolean;
+  /**
+   * Counts a local trace as offered, in the window of traces started here (`newTrace`) or of
+   * traces continued from another process; returns that window when the trace is kept (the rate
+   * kept it and the queue has room for it), else null.
+   */
+  admit(keptByRate: boolean, newTrace: boolean): SampleWindow | null;
+  /**
+   * A local root of a trace not kept ends failed: true when the failure share has room for it
+   * (taken); it is then sent alone with sample_rate 1.
+   */
+  takeFailure(newTrace: boolean): boolean;
+  /** A local trace not kept turned out to be excluded (an HTTP route excluded by its template): no longer counted as offered in its window. */
+  withdraw(newTrace: boolean): void;
+}
+
 export interface TraceSink {
   readonly running: boolean;
   readonly tracing: TracingSettings;
+  /** Without one, traces are decided at `tracing.sampleRate` and nothing is counted. */
+  readonly sampler?: RootSampler;
   /**
    * O(1), never throws. True when the span queue is full: the span that was about to be built
    * is counted as dropped, so the caller skips building it (an app busier than the export

@@ -115,7 +115,7 @@ export class HttpRequestSpans {
    */
   routeMatched(request: unknown, template: string | undefined): SpanHandle | null | undefined {
     const state = stateOf(request);
-    if (state === undefined || !state.span.sampled) return undefined;
+    if (state === undefined || !(state.span.sampled || state.span.watched)) return undefined;
     if (!state.named && template !== undefined) this.name(state, template);
     return state.span.ended ? null : state.span;
   }
@@ -148,7 +148,8 @@ export class HttpRequestSpans {
       if (header !== undefined) response.setHeader(TRACE_HEADER, header);
       // The rest of this request (middleware, guards, pipes, the handler) runs in the span's context.
       enterTraceContext(span);
-      if (!span.sampled) return;
+      // A watched root (a trace not kept) is ended too: it is sent alone if the request fails.
+      if (!span.sampled && !span.watched) return;
       // A response emits 'close' once, after 'finish' or when the client left first: one listener covers both.
       response.once('close', () => this.end(state, request, response));
     } catch {

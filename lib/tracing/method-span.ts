@@ -67,7 +67,7 @@ export function openMethodSpan(site: TracedSite, args: IArguments): SpanHandle |
 export function closeMethodSpan(result: unknown, span: SpanHandle): unknown {
   try {
     restoreTraceContext(outerContextOf(span));
-    return span.sampled ? endWithResult(span, result) : result;
+    return span.sampled || span.watched ? endWithResult(span, result) : result;
   } catch {
     return result;
   }

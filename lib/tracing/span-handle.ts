@@ -24,6 +24,11 @@ export interface SpanHandle extends TraceContext {
   /** A root starts a trace here; a span continuing a remote trace is not a root. */
   readonly isRoot: boolean;
   readonly ended: boolean;
+  /**
+   * Not recorded (sampled false), yet its end must be reported: the local root of a trace not
+   * kept, sent alone if it fails within the failure share. Its children are not recorded.
+   */
+  readonly watched: boolean;
   /** Renames the span (the HTTP layer learns the route after the span started). */
   setOperation(name: string): this;
   /** Merged into the span's metadata; the caller's object is never kept or changed. */

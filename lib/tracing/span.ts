@@ -3,6 +3,7 @@
  * and queued on its client. An UnsampledSpan only carries the trace id (children and outbound
  * headers still see the trace) and records nothing. NOOP_SPAN stands for "no client running".
  */
+import type { SampleWindow } from '../core/sampling/sample-window';
 import type { TraceSink } from '../core/trace-sink';
 import type { SpanRecord, SpanStatus } from '../core/types';
 import type { SpanHandle, TraceContext } from './span-handle';
@@ -31,12 +32,19 @@ function wallClockAt(mono: number): number {
 export class RecordingSpan implements SpanHandle {
   readonly spanId: string;
   readonly sampled = true;
+  /** Only an UnsampledSpan can be watched (local-root-span.ts). */
+  readonly watched = false;
   readonly startedAt: number;
-  private readonly startMono = performance.now();
+  private readonly startMono: number;
   operation: string;
   ended = false;
   private metadata: Record<string, unknown> | null = null;
   private captured: Record<string, unknown> | null = null;
+  /**
+   * Set on the local root of a kept trace (trace-start.ts): the sample window whose rate its record
+   * carries as `metadata.sample_rate`. A field, not a subclass, so every recorded span has one shape.
+   */
+  sampleWindow: SampleWindow | null = null;
   /** The context a @Trace call entered this span from, put back when the call returns. */
   outerContext: TraceContext | undefined = undefined;
 
@@ -48,11 +56,19 @@ export class RecordingSpan implements SpanHandle {
     readonly workflow: string,
     operation: string,
     readonly isRoot: boolean,
+    /** When it started (performance.now()); a failed root sent alone started before it was built. */
+    startMono = performance.now(),
   ) {
+    this.startMono = startMono;
     this.spanId = spanId;
     this.operation = operation;
     this.startedAt = wallClockAt(this.startMono);
-    if (sink.tracing.emitEvents) emitSpanStarted(this);
+    if (sink.tracing.emitEvents && this.announced) emitSpanStarted(this);
+  }
+
+  /** Whether this span emits workflow events; a root watched only for failure (local-root-span.ts) does not. */
+  protected get announced(): boolean {
+    return true;
   }
 
   get span(): SpanHandle {
@@ -92,6 +108,8 @@ export class RecordingSpan implements SpanHandle {
   }
 
   discard(): void {
+    // A kept root excluded after it started (an HTTP route excluded by its template) stands for no request.
+    if (!this.ended && this.sampleWindow !== null) this.sampleWindow.withdraw();
     this.ended = true;
     this.metadata = null;
     this.captured = null;
@@ -109,14 +127,14 @@ export class RecordingSpan implements SpanHandle {
       if (!dropped) this.sink.enqueueSpan(this.record(status, durationMs, errorFields));
       this.metadata = null;
       this.captured = null;
-      if (emitEvents) emitSpanEnded(this, status, durationMs, errorFields);
+      if (emitEvents && this.announced) emitSpanEnded(this, status, durationMs, errorFields);
     } catch {
       // Telemetry never throws into the caller's code.
     }
   }
 
   /** The wire form: cut to the server's limits, sanitised, and shown to the user's scrubber. */
-  private record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
+  protected record(status: SpanStatus, durationMs: number, errorFields: ErrorFields | undefined): SpanRecord {
     return {
       trace_id: this.traceId,
       span_id: this.spanId,
@@ -128,7 +146,8 @@ export class RecordingSpan implements SpanHandle {
       duration_ms: durationMs,
       error_type: errorFields ? cutText(errorFields.type, 256) : null,
       error_message: errorFields ? cutText(errorFields.message, SPAN_ERROR_MESSAGE_MAX) : null,
-      metadata: scrubbedMetadata(this.sink, this.metadata),
+      // sample_rate goes in after the scrubber, so no scrubber removes it.
+      metadata: this.sampleWindow === null ? scrubbedMetadata(this.sink, this.metadata) : this.sampleWindow.stamp(scrubbedMetadata(this.sink, this.metadata)),
       captured_params: scrubbedCaptured(this.sink, this.captured),
     };
   }
@@ -142,7 +161,10 @@ export class RecordingSpan implements SpanHandle {
 export class UnsampledSpan implements SpanHandle {
   readonly spanId = '';
   readonly sampled = false;
-  readonly ended = false;
+  /** A local root of a trace not kept, watched only for failure (local-root-span.ts): its end must still be reported. */
+  readonly watched: boolean = false;
+  /** Only a watched root ever ends (local-root-span.ts); an unsampled span has nothing to end. */
+  ended = false;
   readonly workflow: string = '';
   readonly operation: string = '';
 
@@ -162,18 +184,18 @@ export class UnsampledSpan implements SpanHandle {
     return this.contextSpanId;
   }
 
-  setOperation(): this {
+  setOperation(_name: string): this {
     return this;
   }
-  setMetadata(): this {
+  setMetadata(_data: Record<string, unknown>): this {
     return this;
   }
   setCaptured(): this {
     return this;
   }
   end(): void {}
-  fail(): void {}
-  endWith(): void {}
+  fail(_error: unknown): void {}
+  endWith(_status: SpanStatus, _error?: unknown): void {}
   discard(): void {}
 
   traceHeader(): string | undefined {

@@ -1,12 +1,15 @@
 /**
  * Where spans come from: which client records them, which trace they join, and the sampling
- * decision, made once per trace (at its root, or on arrival for a continued trace) and inherited.
+ * decision, made once per trace before any of its spans is built (at its root, or on arrival for a
+ * continued trace) and inherited.
  */
 import { newestRunningClient } from '../core/client-registry';
-import type { TraceSink } from '../core/trace-sink';
+import type { SampleWindow } from '../core/sampling/sample-window';
+import type { RootSampler, TraceSink } from '../core/trace-sink';
 import { currentTraceContext, type TraceContext } from './context';
 import { newSpanId, newTraceId } from './ids';
 import { parseTraceHeader } from './trace-header';
+import { WatchedRootSpan } from './local-root-span';
 import { shouldSample } from './sampling';
 import { NOOP_SPAN, RecordingSpan, UnsampledSpan, type SpanHandle } from './span';
 
@@ -38,8 +41,39 @@ export function isSampled(sink: TraceSink, traceId: string): boolean {
   return rate >= 1 || shouldSample(traceId, rate);
 }
 
+/**
+ * A local trace's decision at the client's effective rate (its sampler), counted there; without a
+ * sampler, at the configured rate. Thresholds nest (PROTOCOL.md §8), so a trace kept at a lowered
+ * rate is kept at every higher one. The kept trace's sample window, or null when not kept.
+ */
+function admitted(sampler: RootSampler, traceId: string, newTrace: boolean): SampleWindow | null {
+  const rate = sampler.effectiveRate;
+  return sampler.admit(rate >= 1 || shouldSample(traceId, rate), newTrace);
+}
+
+/** A trace continued with no span of ours open yet (a message arriving, runWithTraceHeader): decided here, its spans children of the remote parent. */
 export function continueTrace(sink: TraceSink, traceId: string, parentSpanId: string | null): TraceContext {
-  return new TraceOnlyContext(sink, traceId, parentSpanId, isSampled(sink, traceId));
+  const sampler = sink.sampler;
+  const sampled = sampler === undefined ? isSampled(sink, traceId) : admitted(sampler, traceId, false) !== null;
+  return new TraceOnlyContext(sink, traceId, parentSpanId, sampled);
+}
+
+/**
+ * The first span of a trace in this process (a new root, or one continuing a remote parent):
+ * kept (recorded, with its sample_rate), watched for failure (nothing built), or unsampled.
+ */
+function localRoot(sink: TraceSink, traceId: string, parentSpanId: string | null, workflow: string, operation: string, isRoot: boolean): SpanHandle {
+  const sampler = sink.sampler;
+  if (sampler === undefined) {
+    return isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
+  }
+  const window = admitted(sampler, traceId, parentSpanId === null);
+  if (window !== null) {
+    const root = new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot);
+    root.sampleWindow = window;
+    return root;
+  }
+  return sampler.keepsFailures ? new WatchedRootSpan(sink, traceId, parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
 }
 
 export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink {
@@ -49,11 +83,15 @@ export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink 
 /** A span of `sink` under `context` (same client) or, without one, a new root with its own sampling decision. */
 function spanIn(sink: TraceSink, context: TraceContext | undefined, workflow: string, operation: string): SpanHandle {
   if (context !== undefined && context.traceId !== '') {
-    if (!context.sampled) return context.span ?? new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
+    if (!context.sampled) {
+      const current = context.span;
+      if (current === null) return new UnsampledSpan(sink, context.traceId, context.contextSpanId, false);
+      // Under a watched root a child gets the root's stand-in: ending the child must not end the root.
+      return current.watched ? (current as WatchedRootSpan).childStandIn() : current;
+    }
     return new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
   }
-  const traceId = newTraceId();
-  return isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), null, workflow, operation, true) : new UnsampledSpan(sink, traceId, null, true);
+  return localRoot(sink, newTraceId(), null, workflow, operation, true);
 }
 
 /**
@@ -86,9 +124,7 @@ export function startSpan(requestedWorkflow: string, options: StartSpanOptions =
     const inbound = options.traceHeader ? parseTraceHeader(options.traceHeader) : null;
     let span: SpanHandle;
     if (inbound !== null) {
-      span = isSampled(sink, inbound.traceId)
-        ? new RecordingSpan(sink, inbound.traceId, newSpanId(), inbound.parentSpanId, workflow, operation, false)
-        : new UnsampledSpan(sink, inbound.traceId, inbound.parentSpanId, false);
+      span = localRoot(sink, inbound.traceId, inbound.parentSpanId, workflow, operation, false);
     } else {
       // A context of another app's client does not parent this client's span.
       span = spanIn(sink, context?.sink === sink ? context : undefined, workflow, operation);

@@ -30,7 +30,8 @@ export function span<T>(workflow: string, options: StartSpanOptions, fn: (span: 
 export function span<T>(workflow: string, optionsOrFn: StartSpanOptions | ((span: SpanHandle) => T), maybeFn?: (span: SpanHandle) => T): T {
   const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn!;
   const handle = startSpanIn(workflow, typeof optionsOrFn === 'function' ? undefined : optionsOrFn);
-  if (!handle.sampled) return runInSpan(handle, () => fn(handle));
+  // A watched root (a trace not kept) runs as unsampled but still learns how fn's work ended.
+  if (!handle.sampled && !handle.watched) return runInSpan(handle, () => fn(handle));
   let result: T;
   try {
     result = runInTraceContext(handle, () => fn(handle));

@@ -27,7 +27,7 @@ function checkoutTrace(failed: boolean): SpanRecord[] {
   return [
     { ...base, ...failure, span_id: paymentId, parent_span_id: serviceId, operation: 'PaymentService.charge', started_at: now + 10, duration_ms: 40, captured_params: { amount: 42, currency: 'EUR' } },
     { ...base, ...failure, span_id: serviceId, parent_span_id: rootId, operation: 'OrdersService.create', started_at: now + 5, duration_ms: 60 },
-    { ...base, ...failure, span_id: rootId, parent_span_id: null, operation: 'POST /orders', started_at: now, duration_ms: 80, metadata: { 'http.status': failed ? 402 : 201 } },
+    { ...base, ...failure, span_id: rootId, parent_span_id: null, operation: 'POST /orders', started_at: now, duration_ms: 80, metadata: failed ? { 'http.status': 402, sample_rate: 1 } : { 'http.status': 201, sample_rate: 0.25 } },
   ];
 }
 
@@ -77,6 +77,12 @@ describe('local Teracron UI in Chromium', () => {
     const failed = page.locator(`#traces tbody tr[data-trace-id="${failedTrace[0]!.trace_id}"]`);
     assert.match((await failed.getAttribute('class')) ?? '', /failed/);
     assert.match((await failed.textContent()) ?? '', /failed/);
+  });
+
+  it('shows the requests the traces stand for: Σ 1 / sample_rate over their roots', async () => {
+    // The kept trace at 0.25 stands for 4 requests, the failed one (sample_rate 1) for itself.
+    await page.locator('#counts [data-count="requests"] b', { hasText: '5' }).waitFor();
+    assert.equal(await page.locator('#counts [data-count="requests"]').textContent(), '≈ 5 requests');
   });
 
   it('shows a waterfall of the nested spans with their durations, errors in red, params shown', async () => {

@@ -62,7 +62,7 @@ class LoggingApp {
   static async start(kind: LoggerKind, ingest: IngestServer): Promise<LoggingApp> {
     const script = path.join(repoRoot(), 'dist', 'test', 'fixtures', 'log-correlation', 'app.js');
     const child = spawn(process.execPath, [script], {
-      env: { ...process.env, LOGGER: kind, TERACRON_API_KEY: testApiKey(), TERACRON_DOMAIN: ingest.domain, NO_COLOR: '1' },
+      env: { ...process.env, LOGGER: kind, TERACRON_API_KEY: testApiKey(), TERACRON_DOMAIN: ingest.domain, NO_COLOR: '1', TERACRON_TRACE_ADAPTIVE_SAMPLING: 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const app = new LoggingApp(child, kind);

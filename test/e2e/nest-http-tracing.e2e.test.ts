@@ -182,7 +182,8 @@ for (const platform of PLATFORMS) {
       assert.equal(root.span_id, spanId, 'the response header names the request span');
       assert.equal(root.workflow, 'http');
       assert.equal(root.status, 'succeeded');
-      assert.deepEqual(root.metadata, { 'http.method': 'GET', 'http.route': '/api/orders/:id', 'http.status_code': 200 });
+      // sample_rate: the rate the trace was kept at (adaptive sampling, not overloaded here).
+      assert.deepEqual(root.metadata, { 'http.method': 'GET', 'http.route': '/api/orders/:id', 'http.status_code': 200, sample_rate: 1 });
       assert.equal(checkout.parent_span_id, root.span_id);
       assert.equal(checkout.workflow, 'checkout');
       assert.equal(payment.parent_span_id, checkout.span_id);

@@ -54,7 +54,7 @@ export function createDevApi(store: DevStore, hub: SseHub, assets: ReadonlyMap<s
         else hub.open(req, res);
         return;
       case '/api/summary':
-        sendJson(res, { ...info(), counts: store.counts(), workflows: store.workflows(), store: { bytes: store.bytes, max_bytes: store.maxBytes, skipped_records: store.skipped } });
+        sendJson(res, { ...info(), counts: store.counts(), requests_estimate: Math.round(store.requestEstimate()), workflows: store.workflows(), store: { bytes: store.bytes, max_bytes: store.maxBytes, skipped_records: store.skipped } });
         return;
       case '/api/traces':
         sendJson(res, store.listTraces(limit, readTraceFilter(url)));

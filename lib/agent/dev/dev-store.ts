@@ -45,6 +45,8 @@ export class DevStore {
   private readonly events: SegmentLog<WorkflowEventRecord>;
   private readonly metrics: SegmentLog<MetricsPoint>;
   private readonly traces = new Map<string, TraceGroup>();
+  /** Σ 1 / sample_rate over the stored roots (see requestEstimate). */
+  private estimate = 0;
   private indexStale = false;
   private pruneTimer: NodeJS.Timeout | undefined;
 
@@ -97,6 +99,15 @@ export class DevStore {
 
   counts(): DevStoreCounts {
     return { traces: this.traceIndex().size, spans: this.spans.count, events: this.events.count, metrics: this.metrics.count };
+  }
+
+  /**
+   * The requests the stored traces stand for: Σ 1 / metadata.sample_rate over root spans (our SDK
+   * writes the rate each root was kept at); a root without a valid rate counts once.
+   */
+  requestEstimate(): number {
+    this.traceIndex();
+    return this.estimate;
   }
 
   /** Records of earlier runs skipped on load because they could not be used (damaged or foreign lines). */
@@ -177,6 +188,7 @@ export class DevStore {
   private rebuildTraceIndex(): void {
     this.indexStale = false;
     this.traces.clear();
+    this.estimate = 0;
     for (const entry of this.spans.entries()) this.indexSpan(entry);
   }
 
@@ -188,7 +200,13 @@ export class DevStore {
       this.traces.set(traceId, group);
     }
     group.spans.push(entry.r);
+    if (entry.r.parent_span_id === null) this.estimate += 1 / sampleRateOf(entry.r);
     group.receivedAt = Math.max(group.receivedAt, entry.t);
     group.summary = undefined;
   }
+}
+
+function sampleRateOf(root: SpanRecord): number {
+  const rate = root.metadata?.sample_rate;
+  return typeof rate === 'number' && rate > 0 && rate <= 1 ? rate : 1;
 }

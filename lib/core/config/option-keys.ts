@@ -22,6 +22,8 @@ const CORE_KEYS: Record<keyof TeracronOptions, true> = {
   traceFlushIntervalSeconds: true,
   traceSampleRate: true,
   traceEmitEvents: true,
+  traceAdaptiveSampling: true,
+  traceBudgetShare: true,
   tracingScrubber: true,
   spool: true,
   logger: true,

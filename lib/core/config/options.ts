@@ -52,6 +52,17 @@ export interface TeracronOptions {
   traceFlushIntervalSeconds?: NumberOptionValue;
   /** Share of traces recorded, 0–1, decided per trace id. Env TERACRON_TRACE_SAMPLE_RATE. Default 1. */
   traceSampleRate?: NumberOptionValue;
+  /**
+   * Lower the effective sample rate (never above traceSampleRate) while this process ends more spans
+   * than the ingest takes, and keep failed traces' roots within a share of it. Env
+   * TERACRON_TRACE_ADAPTIVE_SAMPLING. Default true.
+   */
+  traceAdaptiveSampling?: BooleanOptionValue;
+  /**
+   * Share of the key's trace budget (30 requests of 100 spans a minute) this process may use, 0.01–1:
+   * for several services sharing one key. Env TERACRON_TRACE_BUDGET_SHARE. Default 1.
+   */
+  traceBudgetShare?: NumberOptionValue;
   /** Emit workflow_* / step_* events. Env TERACRON_TRACE_EMIT_EVENTS. Default false. */
   traceEmitEvents?: BooleanOptionValue;
   /** Last look at metadata, captured params, event metadata and error messages before they are buffered. */
@@ -81,12 +92,14 @@ export const NUMBER_OPTIONS = {
   traceBatchSize: { env: 'TERACRON_TRACE_BATCH_SIZE', default: 100, min: 1, max: 10_000, integer: true },
   traceFlushIntervalSeconds: { env: 'TERACRON_TRACE_FLUSH_INTERVAL', default: 10, min: 1, max: 300, integer: false },
   traceSampleRate: { env: 'TERACRON_TRACE_SAMPLE_RATE', default: 1, min: 0, max: 1, integer: false },
+  traceBudgetShare: { env: 'TERACRON_TRACE_BUDGET_SHARE', default: 1, min: 0.01, max: 1, integer: false },
 } as const satisfies Record<string, NumberRule>;
 
 export const BOOLEAN_OPTIONS = {
   debug: { env: 'TERACRON_DEBUG', default: false },
   tracingEnabled: { env: 'TERACRON_TRACING_ENABLED', default: true },
   traceEmitEvents: { env: 'TERACRON_TRACE_EMIT_EVENTS', default: false },
+  traceAdaptiveSampling: { env: 'TERACRON_TRACE_ADAPTIVE_SAMPLING', default: true },
   allowCustomDomain: { env: 'TERACRON_ALLOW_CUSTOM_DOMAIN', default: false },
 } as const satisfies Record<string, { env: string; default: boolean }>;
 

@@ -15,6 +15,7 @@ import type { ExportHealth } from './export-health';
 import { StatsCounter, type KindStats } from './export-stats';
 import { QueueFullWarning } from './queue-full-warning';
 import { sealBatch, SealedBacklog, type SealedBatch } from './sealed-batch';
+import { SlidingWindowPacer } from './sliding-window-pacer';
 import { TokenBucket } from './token-bucket';
 
 /** The server refuses items older than 10 minutes; leave a margin for the trip. */
@@ -34,12 +35,18 @@ export interface ExportLaneSettings<T> {
   timeOf(item: T): number;
   logger: TeracronLogger;
   health?: ExportHealth;
+  /** Pace over a sliding minute (the traces lane under adaptive sampling) instead of a token bucket. */
+  slidingWindow?: boolean;
+  /** Told of every 429 with the share of this minute's requests this lane used, so the traces budget learns the share other processes on the key leave. */
+  onRateLimited?: (usedShare: number) => void;
+  /** Called before queued items are encoded (the traces lane: the sampler seals its windows, so each root's sample_rate is final). */
+  beforeEncode?: () => void;
 }
 
 export class ExportLane<T> {
   readonly stats = new StatsCounter();
   private readonly queue: BoundedQueue<Queued<T>>;
-  private readonly bucket: TokenBucket;
+  private readonly bucket: TokenBucket | SlidingWindowPacer;
   /** Spooled by an earlier process: sent before the queue. */
   private readonly sealed = new SealedBacklog();
   private readonly fullWarning: QueueFullWarning;
@@ -63,7 +70,7 @@ export class ExportLane<T> {
     private readonly publicKey: KeyObject,
   ) {
     this.queue = new BoundedQueue(settings.capacity);
-    this.bucket = new TokenBucket(settings.requestsPerMinute);
+    this.bucket = settings.slidingWindow ? new SlidingWindowPacer(settings.requestsPerMinute) : new TokenBucket(settings.requestsPerMinute);
     this.fullWarning = new QueueFullWarning(settings.kind, settings.capacity, settings.logger);
   }
 
@@ -119,6 +126,11 @@ export class ExportLane<T> {
     this.stats.enqueued++;
     this.dropQueueFull();
     return true;
+  }
+
+  /** Paces to a new rate (the traces budget's learned share). */
+  setRequestsPerMinute(perMinute: number): void {
+    this.bucket.setPerMinute(perMinute);
   }
 
   snapshot(): KindStats {
@@ -219,6 +231,7 @@ export class ExportLane<T> {
   }
 
   private takeBatch(): Queued<T>[] {
+    this.settings.beforeEncode?.();
     const staleBefore = Date.now() - STALE_AFTER_MS;
     // Drop stale and unencodable items from the front, then measure what may go.
     while (this.queue.size > 0) {
@@ -279,6 +292,10 @@ export class ExportLane<T> {
       return;
     }
     if (outcome.status !== 429) health?.failed(outcome.reason);
+    else if (this.bucket instanceof SlidingWindowPacer) {
+      this.bucket.refund();
+      this.settings.onRateLimited?.(this.bucket.usedShare());
+    } else this.settings.onRateLimited?.(1);
     if (this.stopping) this.finalFailures++;
     this.stats.retried += count;
     this.stats.drop('queue_full', putBack());

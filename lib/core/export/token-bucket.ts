@@ -7,7 +7,7 @@ export class TokenBucket {
   private last: number;
 
   constructor(
-    private readonly perMinute: number,
+    private perMinute: number,
     private readonly now: () => number = Date.now,
   ) {
     this.tokens = perMinute;
@@ -16,13 +16,23 @@ export class TokenBucket {
 
   /** Takes a token when there is one; otherwise returns the ms until the next. */
   take(): number {
-    const now = this.now();
-    this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
-    this.last = now;
+    this.refill();
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return 0;
     }
     return Math.ceil(((1 - this.tokens) * 60_000) / this.perMinute);
+  }
+
+  setPerMinute(perMinute: number): void {
+    if (!(perMinute > 0) || perMinute === this.perMinute) return;
+    this.refill();
+    this.perMinute = perMinute;
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.perMinute, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
+    this.last = now;
   }
 }

@@ -70,6 +70,32 @@ describe('DevStore', () => {
     }
   });
 
+  it('estimates the requests its traces stand for from their roots’ sample_rate, across a restart', async () => {
+    const dir = tempDir();
+    try {
+      const store = new DevStore({ dir }).open();
+      const kept = hex();
+      const keptRoot = hex();
+      store.addSpans([
+        span(kept, hex(), keptRoot, 1_000, 5, { metadata: { sample_rate: 0.5 } }), // a child's rate is not counted
+        span(kept, keptRoot, null, 990, 20, { metadata: { sample_rate: 0.01 } }),
+        span(hex(), hex(), null, 990, 20, { metadata: { sample_rate: 1, 'teracron.kept_on_failure': true }, status: 'failed' }),
+        span(hex(), hex(), null, 990, 20), // no rate (another SDK): counts once
+        span(hex(), hex(), null, 990, 20, { metadata: { sample_rate: 0 } }), // not a rate: counts once
+      ]);
+      assert.equal(store.requestEstimate(), 100 + 1 + 1 + 1);
+      await store.close();
+      const reopened = new DevStore({ dir }).open();
+      try {
+        assert.equal(reopened.requestEstimate(), 103);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stays under its size bound on disk when flooded, keeping the newest records', async () => {
     const dir = tempDir();
     const maxBytes = 64 * 1024;

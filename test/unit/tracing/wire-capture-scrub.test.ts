@@ -75,9 +75,10 @@ describe('capture and scrubbing, as the ingest receives them', () => {
       await client.flush();
       await ingest.waitFor((s) => s.spans().length === 3);
       const byOp = new Map(ingest.spans().map((s) => [s.operation, s]));
-      assert.deepEqual(byOp.get('keep')!.metadata, { mode: 'keep', plan: 'pro' });
-      assert.equal(byOp.get('throw')!.metadata, null);
-      assert.equal(byOp.get('string')!.metadata, null);
+      // sample_rate is written after the scrubber (a root's count must survive any scrubber).
+      assert.deepEqual(byOp.get('keep')!.metadata, { mode: 'keep', plan: 'pro', sample_rate: 1 });
+      assert.deepEqual(byOp.get('throw')!.metadata, { sample_rate: 1 });
+      assert.deepEqual(byOp.get('string')!.metadata, { sample_rate: 1 });
       assert.deepEqual(metadata, before);
       assert.ok(!rawBytesSeen(ingest).includes('a@b.c'));
     });

@@ -67,5 +67,7 @@ export interface Summary {
   mode: string;
   domain: string;
   counts: { traces: number; spans: number; events: number; metrics: number };
+  /** Requests the stored traces stand for: Σ 1 / sample_rate over their roots. */
+  requests_estimate: number;
   workflows: string[];
 }

@@ -40,18 +40,29 @@ const waterfall = new Waterfall(byId('waterfall'), (span) => {
   renderSpanDetail(byId('span-detail'), span);
 });
 
+/** "≈ 37 112 requests": what the sampled traces stand for (each root counts 1 / its sample_rate). */
+function requestEstimateItem(summary: Summary): HTMLElement {
+  const item = el('span');
+  item.dataset.count = 'requests';
+  item.title = 'Estimated from sampled traces: each root counts 1 / metadata.sample_rate';
+  item.append('≈ ', el('b', '', summary.requests_estimate), ' requests');
+  return item;
+}
+
 function renderSummary(summary: Summary): void {
   const project = byId('project');
   project.replaceChildren('project ', el('b', '', summary.slug), ` · ${summary.mode}`);
   byId('domain-hint').textContent = `TERACRON_DOMAIN=${summary.domain}`;
   const counts = byId('counts');
+  const items = [['traces', summary.counts.traces], ['spans', summary.counts.spans], ['events', summary.counts.events], ['samples', summary.counts.metrics]] as const;
   counts.replaceChildren(
-    ...([['traces', summary.counts.traces], ['spans', summary.counts.spans], ['events', summary.counts.events], ['samples', summary.counts.metrics]] as const).map(([name, value]) => {
+    ...items.map(([name, value]) => {
       const item = el('span');
       item.dataset.count = name;
       item.append(el('b', '', value), ` ${name}`);
       return item;
     }),
+    requestEstimateItem(summary),
   );
   renderWorkflowChoices(summary.workflows);
 }
