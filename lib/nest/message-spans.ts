@@ -17,7 +17,7 @@ import type { CallHandler } from '@nestjs/common';
 import type { Observable } from 'rxjs';
 import type { TraceSink } from '../core/trace-sink';
 import { currentTraceContext } from '../tracing/context';
-import type { SpanHandle } from '../tracing/span';
+import { NOOP_SPAN, type SpanHandle } from '../tracing/span';
 import { span, startSpan } from '../tracing/tracer';
 import { endWithResult } from '../tracing/traced-result';
 import { handleInSpan } from './handler-in-span';
@@ -33,7 +33,8 @@ const ownedSpans = new WeakMap<SpanHandle, boolean>();
 /** A span for an arriving message (Nest 12's processing hooks), to be adopted by its handler's interceptor or wrapper. */
 export function openArrivalSpan(sink: TraceSink, operation: string, traceHeader: string | undefined): SpanHandle {
   const opened = startSpan(RPC_WORKFLOW, { operation, traceHeader, root: true, sink });
-  if (opened.sampled) ownedSpans.set(opened, false);
+  // Unsampled and watched roots too: the handler must run in this trace, not decide a new one.
+  if (opened !== NOOP_SPAN) ownedSpans.set(opened, false);
   return opened;
 }
 
@@ -69,6 +70,8 @@ export function runMessageHandler<T>(sink: TraceSink, operation: string, call: (
   if (arrival === undefined) return span(RPC_WORKFLOW, { operation, root: true, sink }, call);
   arrival.setOperation(operation);
   ownedSpans.set(arrival, true);
+  // A trace not kept and not watched for failure has nothing to end.
+  if (!arrival.sampled && !arrival.watched) return call();
   let result: T;
   try {
     result = call();

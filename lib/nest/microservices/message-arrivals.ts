@@ -63,7 +63,6 @@ function openArrival(transportContext: unknown): SpanHandle | undefined {
     if (sink === undefined || !sink.running || !sink.tracing.enabled) return undefined;
     const arrival = openArrivalSpan(sink, arrivedOperation(transportContext), rpcTraceHeaderOf(transportContext));
     if (arrival === NOOP_SPAN) return undefined;
-    if (!arrival.sampled) return arrival;
     if (transportContext !== null && typeof transportContext === 'object') arrivalsByContext.set(transportContext, arrival);
     return arrival;
   } catch {
@@ -73,7 +72,7 @@ function openArrival(transportContext: unknown): SpanHandle | undefined {
 
 /** Nest's `fn`, with the end hook's runner ending the span first; a rejection fails it (and goes on to Nest as it was). */
 function processedInSpan(processing: Processing, arrival: SpanHandle): Processing {
-  if (typeof processing !== 'function' || !arrival.sampled) return processing;
+  if (typeof processing !== 'function') return processing;
   return async (runEndHook) => {
     try {
       return await processing(() => {
