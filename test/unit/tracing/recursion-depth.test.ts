@@ -24,26 +24,30 @@ interface Depths {
   plainAsync: number;
   tracedAsync: number;
   syncSpans: number;
+}
+
+interface Aftermath {
   contextAfterSync: boolean;
   contextAfterAsync: boolean;
   afterIsRoot: boolean;
 }
 
 /** One run of the probe (a child process: the stack is exhausted on purpose). */
-async function probe(): Promise<Depths> {
+async function probe<T>(...args: string[]): Promise<T> {
   // Running out of stack inside promise machinery makes Node print to stderr; only stdout is read.
-  const child = spawn(process.execPath, ['--stack-size=900', FIXTURE], { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['--stack-size=900', FIXTURE, ...args], { cwd: repoRoot(), stdio: ['ignore', 'pipe', 'ignore'] });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 0, `the probe exited with ${code}: ${stdout}`);
-  return JSON.parse(stdout) as Depths;
+  return JSON.parse(stdout) as T;
 }
 
 describe('@Trace and the stack', () => {
   let depths: Depths;
+  let aftermath: Aftermath;
   before(async () => {
-    depths = await probe();
+    [depths, aftermath] = await Promise.all([probe<Depths>(), probe<Aftermath>('--cold-edge')]);
   });
 
   it('traced recursion gets at least half as deep as plain recursion, synchronously and before the first await', (t) => {
@@ -58,8 +62,8 @@ describe('@Trace and the stack', () => {
   });
 
   it('running out of stack in a traced recursion leaves no span entered, and the next traced call is a root', () => {
-    assert.equal(depths.contextAfterSync, true, 'no context after the synchronous recursion');
-    assert.equal(depths.contextAfterAsync, true, 'no context after the async recursion');
-    assert.equal(depths.afterIsRoot, true, 'the next traced call was a root span that succeeded');
+    assert.equal(aftermath.contextAfterSync, true, 'no context after the synchronous recursion');
+    assert.equal(aftermath.contextAfterAsync, true, 'no context after the async recursion');
+    assert.equal(aftermath.afterIsRoot, true, 'the next traced call was a root span that succeeded');
   });
 });
