@@ -138,10 +138,7 @@ function openMethodSpan(site: TracedSite, args: unknown): boolean {
   let context = checkedContext;
   checkedContext = undefined;
   if (finishedCalls !== 0) {
-    // Calls that could not settle left their spans open and entered: end them, then the context
-    // to read is their caller's.
-    endUnsettled();
-    context = currentTraceContext();
+    context = contextPastUnsettled();
     if (context !== undefined && !context.sampled) return false;
   }
   const span = startMethodSpan(site.workflow, site.operation, context);
@@ -165,36 +162,57 @@ function openMethodSpan(site: TracedSite, args: unknown): boolean {
  */
 function settleMethodSpan(): unknown {
   const result = outcome;
-  const threw = outcomeThrew;
   outcome = undefined;
-  outcomeThrew = false;
-  // The call's own span is under those of the calls that finished but could not settle; they
-  // move down one, still open and counted.
+  let span: SpanHandle | undefined;
+  if (finishedCalls === 1 && openCount > 0) {
+    finishedCalls = 0;
+    span = openSpans[--openCount];
+    openSpans[openCount] = undefined;
+  } else {
+    span = ownSpanPastUnsettled();
+  }
+  if (outcomeThrew) {
+    outcomeThrew = false;
+    return failAndRethrow(result, span);
+  }
+  return span === undefined ? result : closeMethodSpan(result, span);
+}
+
+function failAndRethrow(error: unknown, span: SpanHandle | undefined): never {
+  if (span !== undefined) failMethodSpan(error, span);
+  throw error;
+}
+
+/**
+ * The finishing call's span when calls above it could not settle: it is under their spans, which
+ * move down one, still open and counted, and are then ended. (Out of settleMethodSpan() to keep
+ * that small enough to be inlined; if this call finds no stack, nothing has changed yet.)
+ */
+function ownSpanPastUnsettled(): SpanHandle | undefined {
   const top = openCount;
   const own = top - finishedCalls;
-  let span: SpanHandle | undefined;
   if (own < 0) {
     openCount = 0;
     finishedCalls = 0;
-  } else {
-    span = openSpans[own];
-    for (let i = own; i < top - 1; i++) openSpans[i] = openSpans[i + 1];
-    openSpans[top - 1] = undefined;
-    openCount = top - 1;
-    finishedCalls = top - 1 - own;
+    return undefined;
   }
-  if (finishedCalls !== 0) {
-    try {
-      endUnsettled();
-    } catch {
-      // No stack left for it: the next settle or open ends the rest.
-    }
+  const span = openSpans[own];
+  for (let i = own; i < top - 1; i++) openSpans[i] = openSpans[i + 1];
+  openSpans[top - 1] = undefined;
+  openCount = top - 1;
+  finishedCalls = top - 1 - own;
+  try {
+    endUnsettled();
+  } catch {
+    // No stack left for it: the next settle or open ends the rest.
   }
-  if (threw) {
-    if (span !== undefined) failMethodSpan(result, span);
-    throw result;
-  }
-  return span === undefined ? result : closeMethodSpan(result, span);
+  return span;
+}
+
+/** Calls that could not settle left their spans open and entered: ends them, and reads the context again (their caller's). */
+function contextPastUnsettled(): TraceContext | undefined {
+  endUnsettled();
+  return currentTraceContext();
 }
 
 /** What an unsettled span is failed with: its call ran out of stack. */
