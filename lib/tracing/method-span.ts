@@ -52,6 +52,7 @@ export function tracedMethod(original: AnyMethod, site: TracedSite): AnyMethod {
       if (!isTracing() || !openMethodSpan(site, undefined)) return original.call(this);
       try {
         outcome = callOriginal(this);
+        outcomeThrew = false;
       } catch (error) {
         outcome = error;
         outcomeThrew = true;
@@ -66,6 +67,7 @@ export function tracedMethod(original: AnyMethod, site: TracedSite): AnyMethod {
       if (!isTracing() || !openMethodSpan(site, first)) return original.call(this, first);
       try {
         outcome = callOriginal(this, first);
+        outcomeThrew = false;
       } catch (error) {
         outcome = error;
         outcomeThrew = true;
@@ -79,6 +81,7 @@ export function tracedMethod(original: AnyMethod, site: TracedSite): AnyMethod {
     if (!isTracing() || !openMethodSpan(site, arguments)) return original.apply(this, arguments as unknown as unknown[]);
     try {
       outcome = applyOriginal(this, arguments);
+      outcomeThrew = false;
     } catch (error) {
       outcome = error;
       outcomeThrew = true;
@@ -101,7 +104,10 @@ let checkedContext: TraceContext | undefined;
  */
 const openSpans: Array<SpanHandle | undefined> = [];
 var openCount = 0;
-/** What the method that just returned or threw gave, from the wrapper to settleMethodSpan(). */
+/**
+ * What the method that just returned or threw gave, from the wrapper to settleMethodSpan(). Both
+ * written by the wrapper after every call (a call that could not settle leaves its own behind).
+ */
 var outcome: unknown;
 var outcomeThrew = false;
 /**
@@ -171,10 +177,7 @@ function settleMethodSpan(): unknown {
   } else {
     span = ownSpanPastUnsettled();
   }
-  if (outcomeThrew) {
-    outcomeThrew = false;
-    return failAndRethrow(result, span);
-  }
+  if (outcomeThrew) return failAndRethrow(result, span);
   return span === undefined ? result : closeMethodSpan(result, span);
 }
 

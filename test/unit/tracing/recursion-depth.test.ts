@@ -27,6 +27,7 @@ interface Depths {
 }
 
 interface Aftermath {
+  guardReturned: boolean;
   contextAfterSync: boolean;
   contextAfterAsync: boolean;
   afterIsRoot: boolean;
@@ -62,6 +63,7 @@ describe('@Trace and the stack', () => {
   });
 
   it('running out of stack in a traced recursion leaves no span entered, and the next traced call is a root', () => {
+    assert.equal(aftermath.guardReturned, true, 'a traced caller that caught the RangeError returned its own value, its span succeeded');
     assert.equal(aftermath.contextAfterSync, true, 'no context after the synchronous recursion');
     assert.equal(aftermath.contextAfterAsync, true, 'no context after the async recursion');
     assert.equal(aftermath.afterIsRoot, true, 'the next traced call was a root span that succeeded');
