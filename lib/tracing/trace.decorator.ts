@@ -68,9 +68,9 @@ function wrapMethod(original: AnyMethod, target: object, propertyKey: string | s
 
 /**
  * 0 or 1 when the method declares that many parameters and cannot see an argument beyond them,
- * so forwarding only those is the same call: a strict function (a sloppy one reads its caller's
- * arguments through `fn.arguments`) whose source has no rest parameter and never names
- * `arguments` or `eval` (nor an escape that could spell them). Otherwise null: the wrapper
+ * so forwarding only those is the same call: a strict function (anything holding a sloppy one
+ * can read its arguments as `fn.arguments`) whose source has no rest parameter and never names
+ * `arguments` or `eval` (nor holds an escape that could spell them). Otherwise null: the wrapper
  * forwards every argument, at the cost of one more slot on the stack per traced level.
  */
 function forwardedArity(original: AnyMethod): 0 | 1 | null {
