@@ -8,7 +8,7 @@
 import { TeracronConfigError } from '../core/config/config-error';
 import { captureMarksOf } from './capture.decorator';
 import { copyFunctionIdentity } from './method-metadata';
-import { closeMethodSpan, failMethodSpan, isTracing, openMethodSpan, type CaptureSlot, type TracedSite } from './method-span';
+import { tracedMethod, type CaptureSlot, type TracedSite } from './method-span';
 import { parameterNames } from './parameter-names';
 
 export interface TraceOptions {
@@ -58,26 +58,33 @@ function wrapMethod(original: AnyMethod, target: object, propertyKey: string | s
     workflow,
     operation: options.operation || `${nameOf(target)}.${String(propertyKey)}`,
     capture: capturePlan(original, target, propertyKey, options.capture),
+    arity: forwardedArity(original),
   };
-  // While the method runs, the stack holds this frame and the method's only: the span work is
-  // done in calls that return before the method starts or after it returned. Each traced level
-  // of a recursion costs this frame, so it holds as few registers as it can: the span (which
-  // keeps the outer context), `original.apply` rather than Reflect.apply, and the span as the
-  // last argument of close and fail (first, it costs one more register). Recursion depth: 44 %
-  // of plain, against 39 % with Reflect.apply and both orders swapped.
-  const traced = function (this: unknown): unknown {
-    if (!isTracing()) return original.apply(this, arguments as unknown as unknown[]);
-    const span = openMethodSpan(site, arguments);
-    if (span === undefined) return original.apply(this, arguments as unknown as unknown[]);
-    try {
-      return closeMethodSpan(original.apply(this, arguments as unknown as unknown[]), span);
-    } catch (error) {
-      throw failMethodSpan(error, span);
-    }
-  };
+  const traced = tracedMethod(original, site);
   copyFunctionIdentity(original, traced);
   Object.defineProperty(traced, ORIGINAL, { value: original });
   return traced;
+}
+
+/**
+ * 0 or 1 when the method declares that many parameters and cannot see an argument beyond them,
+ * so forwarding only those is the same call: a strict function (anything holding a sloppy one
+ * can read its arguments as `fn.arguments`) whose source has no rest parameter and never names
+ * `arguments` or `eval` (nor holds an escape that could spell them). Otherwise null: the wrapper
+ * forwards every argument, at the cost of one more slot on the stack per traced level.
+ */
+function forwardedArity(original: AnyMethod): 0 | 1 | null {
+  if (Object.prototype.hasOwnProperty.call(original, 'arguments')) return null;
+  let source: string;
+  try {
+    source = Function.prototype.toString.call(original);
+  } catch {
+    return null;
+  }
+  if (/\barguments\b|\beval\b|\\u|\[native code\]/.test(source)) return null;
+  const parameters = parameterNames(original);
+  if (parameters.length < original.length || parameters.some((p) => p.rest)) return null;
+  return parameters.length === 0 ? 0 : parameters.length === 1 ? 1 : null;
 }
 
 /** Decoration-time: which argument indexes are sent, by `capture` names and `@Capture()` marks. */
