@@ -14,9 +14,11 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { firstValueFrom, type Observable } from 'rxjs';
 import WebSocket from 'ws';
+import { TeracronClient } from '../../lib/core/client';
 import type { SpanRecord } from '../../lib/core/types';
 import { TeracronModule } from '../../lib/nest/teracron.module';
 import { Trace } from '../../lib/tracing/trace.decorator';
+import { currentSpan } from '../../lib/tracing/tracer';
 import { PLATFORMS, startNestApp, type RunningNestApp } from '../support/nest-apps';
 import { startTestIngest } from '../support/start-ingest';
 import { testApiKey } from '../support/test-keys';
@@ -74,6 +76,21 @@ class MathController {
   }
 }
 
+@Controller()
+class LedgerController {
+  constructor(private readonly calculator: Calculator) {}
+
+  @MessagePattern({ cmd: 'post' })
+  post(@Payload() numbers: number[]): number {
+    return this.calculator.sum(numbers);
+  }
+
+  @MessagePattern({ cmd: 'reconcile' })
+  reconcile(): never {
+    throw new Error('ledger unreachable');
+  }
+}
+
 @WebSocketGateway({ path: '/ws' })
 class PingGateway {
   @SubscribeMessage('ping')
@@ -90,6 +107,27 @@ function microserviceModule(domain: string): new () => unknown {
   })
   class MicroserviceModule {}
   return MicroserviceModule;
+}
+
+/** The app's own global interceptor, reading the trace it runs in (as a logger's correlation would). */
+class TraceIdProbe implements NestInterceptor {
+  readonly seen: Array<string | undefined> = [];
+
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    this.seen.push(currentSpan()?.traceId);
+    return next.handle();
+  }
+}
+
+/** Every trace not kept (rate 0): a message's root is only watched, and sent alone if it fails. */
+function unkeptModule(domain: string): new () => unknown {
+  @Module({
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceSampleRate: 0, traceFlushIntervalSeconds: 300 })],
+    controllers: [LedgerController],
+    providers: [Calculator],
+  })
+  class UnkeptModule {}
+  return UnkeptModule;
 }
 
 function gatewayModule(domain: string): new () => unknown {
@@ -165,6 +203,43 @@ describe('a TCP microservice', () => {
     await ingest.waitFor(() => withOperation('order.created').length === 1, WAIT_MS);
     assert.equal(withOperation('order.created')[0]!.workflow, 'rpc');
     assert.equal(microservice.get(MathController).created.length, 1);
+  });
+});
+
+describe('a TCP microservice whose traces are not kept', () => {
+  const probe = new TraceIdProbe();
+  let ingest: Awaited<ReturnType<typeof startTestIngest>>;
+  let microservice: INestMicroservice;
+  let client: ClientProxy;
+
+  before(async () => {
+    ingest = await startTestIngest();
+    microservice = await NestFactory.createMicroservice(unkeptModule(ingest.domain), { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 }, logger: false, abortOnError: false });
+    microservice.useGlobalInterceptors(probe);
+    await microservice.listen();
+    const { port } = microservice.unwrap<Server>().address() as AddressInfo;
+    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    await client.connect();
+  });
+
+  after(async () => {
+    await client?.close();
+    await microservice?.close();
+    await ingest?.close();
+  });
+
+  it('sends nothing for a message that succeeded and the failed one alone, with its error, in the trace its handler ran in', async () => {
+    assert.equal(await firstValueFrom(client.send<number>({ cmd: 'post' }, [2, 3])), 5);
+    await assert.rejects(firstValueFrom(client.send<number>({ cmd: 'reconcile' }, {})));
+    await microservice.get(TeracronClient).flush();
+    const spans = ingest.spans();
+    assert.deepEqual(spans.map((span) => span.operation), ['{"cmd":"reconcile"}']);
+    assert.equal(spans[0]!.status, 'failed');
+    assert.equal(spans[0]!.error_message, 'ledger unreachable');
+    assert.equal(spans[0]!.parent_span_id, null);
+    // The app's interceptor ran in the trace the message's root belongs to, not in one decided apart.
+    assert.equal(probe.seen.length, 2);
+    assert.equal(probe.seen[1], spans[0]!.trace_id);
   });
 });
 
