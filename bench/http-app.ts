@@ -129,14 +129,15 @@ class AlsMiddleware implements NestMiddleware {
 }
 
 function moduleFor(v: HttpVariant) {
-  const work = v === 'teracron' || v === 'teracron-interceptor' ? TracedWork : v === 'otel' ? OtelWork : PlainWork;
-  const traced = v === 'teracron' || v === 'teracron-interceptor';
+  const traced = v === 'teracron' || v === 'teracron-all' || v === 'teracron-interceptor';
+  const work = traced ? TracedWork : v === 'otel' ? OtelWork : PlainWork;
   const imports = traced
     ? [
         TeracronModule.forRoot({
           apiKey: process.env.TERACRON_API_KEY,
           domain: process.env.TERACRON_DOMAIN,
           httpInterceptor: v === 'teracron-interceptor',
+          traceAdaptiveSampling: v !== 'teracron-all',
           logger: { debug() {}, warn() {}, error() {} },
         }),
       ]
@@ -158,7 +159,7 @@ async function main() {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const send = (message: AppMessage) => process.send?.(message);
-  const client = variant === 'teracron' || variant === 'teracron-interceptor' ? app.get(TeracronClient) : undefined;
+  const client = variant === 'teracron' || variant === 'teracron-all' || variant === 'teracron-interceptor' ? app.get(TeracronClient) : undefined;
   const spanCounts = (): SpanCounts | undefined => {
     const spans = client?.stats().spans;
     return spans && { sent: spans.sent, dropped: spans.droppedTotal };

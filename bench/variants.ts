@@ -1,5 +1,5 @@
 /** The HTTP benchmark's variants, in the order they are compared. */
-export const HTTP_VARIANTS = ['bare', 'interceptor', 'als', 'teracron', 'teracron-interceptor', 'otel'] as const;
+export const HTTP_VARIANTS = ['bare', 'interceptor', 'als', 'teracron', 'teracron-all', 'teracron-interceptor', 'otel'] as const;
 export type HttpVariant = (typeof HTTP_VARIANTS)[number];
 
 export const VARIANT_LABELS: Record<HttpVariant, string> = {
@@ -7,7 +7,8 @@ export const VARIANT_LABELS: Record<HttpVariant, string> = {
   interceptor: '(b) + pass-through global interceptor (floor)',
   als: '(c) + AsyncLocalStorage.run per request (floor)',
   teracron: '(d) Nest + TeracronModule, @Trace × 3 (default: no interceptor on HTTP routes)',
-  'teracron-interceptor': "(d') same, `httpInterceptor: true`",
+  'teracron-all': "(d'') same, every trace kept (`traceAdaptiveSampling: false`: each span built and queued, the queue's overflow dropped)",
+  'teracron-interceptor': "(d') same as (d), `httpInterceptor: true`",
   otel: '(e) Nest + OpenTelemetry (http, express, nestjs-core, manual spans × 3)',
 };
 
