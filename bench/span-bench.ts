@@ -104,8 +104,10 @@ export async function runSpanBench(domain: string, unreachableDomain: string, ap
 
   const unsampledSink = { running: true, tracing: { enabled: true, sampleRate: 0, emitEvents: false, scrubber: undefined }, dropSpanIfFull: () => false, enqueueSpan() {}, enqueueEvent() {}, countScrubberFailure() {} } satisfies TraceSink;
   const silent = { debug() {}, warn() {}, error() {} };
-  const queuingClient = createTeracronClient({ apiKey, domain: unreachableDomain, logger: silent }, { env: {}, collectMetrics: false });
-  const exportingClient = createTeracronClient({ apiKey, domain, logger: silent }, { env: {}, collectMetrics: false });
+  // Every trace kept: these cases measure a recorded span (adaptive sampling would decide most of
+  // 50 000 traces a second not kept, and measure the unsampled path instead).
+  const queuingClient = createTeracronClient({ apiKey, domain: unreachableDomain, logger: silent, traceAdaptiveSampling: false }, { env: {}, collectMetrics: false });
+  const exportingClient = createTeracronClient({ apiKey, domain, logger: silent, traceAdaptiveSampling: false }, { env: {}, collectMetrics: false });
   const plainCall = (n: number) => plain.call(n);
   const tracedCall = (n: number) => traced.call(n);
   const floorCall = (n: number) => floor.call(n);

@@ -206,10 +206,11 @@ export function requestFailed(request: unknown, error: unknown): void {
   if (state !== undefined && state.error === undefined) state.error = { value: error };
 }
 
-/** The sampled request span of a raw request or of Express's / Fastify's request, for a layer above HTTP; undefined when it has none. */
+/** The request span (sampled, or watched for failure) of a raw request or of Express's / Fastify's request, for a layer above HTTP; undefined when it has none. */
 export function requestSpanOf(request: unknown): RequestSpanAccess | undefined {
   const state = stateOf(request);
-  if (state === undefined || !state.span.sampled) return undefined;
+  // A watched root (a trace not kept) too: an answer that carried errors is a failure, sent alone.
+  if (state === undefined || !(state.span.sampled || state.span.watched)) return undefined;
   return {
     span: state.span,
     rename(operation, metadata) {

@@ -13,6 +13,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { TeracronClient } from '../../lib/core/client';
 import type { SpanRecord } from '../../lib/core/types';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import type { GraphqlTracingOptions } from '../../lib/nest/graphql/graphql-tracing-options';
@@ -107,9 +108,9 @@ const DRIVERS: Array<{ platform: Platform; name: string; graphqlModule: () => Dy
   },
 ];
 
-function appModule(domain: string, graphqlModule: DynamicModule, graphql: GraphqlTracingOptions): new () => unknown {
+function appModule(domain: string, graphqlModule: DynamicModule, graphql: GraphqlTracingOptions, traceSampleRate = 1): new () => unknown {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1, graphql }), graphqlModule],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1, traceSampleRate, graphql }), graphqlModule],
     providers: [OrderResolver, OrderStore, AuditHooks],
   })
   class GraphqlAppModule {}
@@ -121,9 +122,13 @@ for (const driver of DRIVERS) {
     let ingest: IngestServer;
     let withoutFields: RunningNestApp;
     let withFields: RunningNestApp;
+    /** Keeps no trace (rate 0): each request's root is only watched, and sent alone if the request fails. */
+    let keepingNone: RunningNestApp;
 
     before(async () => {
       ingest = await startTestIngest();
+      // Started first: a call outside any trace (a subscription) goes to the newest app that bound the resolver.
+      keepingNone = await startNestApp(appModule(ingest.domain, driver.graphqlModule(), {}, 0), driver.platform);
       withoutFields = await startNestApp(appModule(ingest.domain, driver.graphqlModule(), {}), driver.platform);
       withFields = await startNestApp(appModule(ingest.domain, driver.graphqlModule(), { fieldSpans: true }), driver.platform);
     });
@@ -131,6 +136,7 @@ for (const driver of DRIVERS) {
     after(async () => {
       await withoutFields?.close();
       await withFields?.close();
+      await keepingNone?.close();
       await ingest?.close();
     });
 
@@ -191,6 +197,24 @@ for (const driver of DRIVERS) {
       assert.equal(resolver?.operation, 'Query.broken');
       assert.equal(resolver?.status, 'failed');
       assert.equal(resolver?.error_message, 'the order ledger is unreachable');
+    });
+
+    it('in a trace not kept, sends an answer that carried errors alone, failed with its error, and nothing for a clean one', async () => {
+      const post = (document: string) => fetch(`${keepingNone.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: document }) });
+      const clean = await post('query GetOrder { order(id: "42") { id } }');
+      assert.equal(clean.status, 200);
+      await clean.arrayBuffer();
+      const broken = await post('query Broken { broken }');
+      assert.equal(broken.status, 200);
+      await broken.arrayBuffer();
+      await keepingNone.app.get(TeracronClient).flush();
+      assert.deepEqual(spansOf(responseTraceIds(clean).traceId), []);
+      const [alone, ...others] = spansOf(responseTraceIds(broken).traceId);
+      assert.deepEqual(others, []);
+      assert.equal(alone?.operation, 'query Broken');
+      assert.equal(alone?.status, 'failed');
+      assert.equal(alone?.error_message, 'the order ledger is unreachable');
+      assert.equal(alone?.metadata?.['teracron.kept_on_failure'], true);
     });
 
     it(`gives ${FIELD_CALLS} @ResolveField calls no spans with field spans off`, async () => {

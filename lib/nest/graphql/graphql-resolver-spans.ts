@@ -31,7 +31,8 @@ export function traceGraphqlResolver(context: ExecutionContext, next: CallHandle
   const operation = graphqlOperationOf(context.getArgByIndex(CONTEXT_ARG));
   operation?.nameFrom(info);
   const span = startSpan(settings.workflow, { operation: `${info.parentType.name}.${info.fieldName}`, sink: settings.sink });
-  if (!span.sampled) return handleInSpan(span, next);
+  // In a trace not kept the request's root may still be sent alone if the answer fails: it gets the resolver's own error.
+  if (!span.sampled) return handleInSpan(span, next, { error: (error) => operation?.resolverFailed(error) });
   return handleInSpan(span, next, {
     error: (error) => {
       span.fail(error);
