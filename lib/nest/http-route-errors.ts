@@ -10,53 +10,26 @@
  * in Nest 11 and 12); a release without it leaves the span failed without the error's fields.
  */
 import { requestFailed } from '../http/http-request-spans';
-
-interface HandlerClass {
-  prototype: { next?: unknown };
-}
-
-type Next = (this: unknown, exception: unknown, host: unknown) => unknown;
-
-let installs = 0;
-let restore: (() => void) | undefined;
+import { sharedHook, wrapMethod, type Prototype } from './prototype-hooks';
 
 /** From now until the returned release, the errors of every HTTP route reach their request's span. */
-export function seeHttpRouteErrors(): () => void {
-  installs++;
-  restore ??= wrapNext(exceptionsHandlerClass());
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (--installs === 0) {
-      restore?.();
-      restore = undefined;
-    }
-  };
-}
+export const seeHttpRouteErrors: () => () => void = sharedHook(() =>
+  wrapMethod(exceptionsHandlerPrototype(), 'next', (original) =>
+    function next(this: unknown, exception: unknown, host: unknown): unknown {
+      try {
+        requestFailed((host as { getArgByIndex(index: number): unknown }).getArgByIndex(0), exception);
+      } catch {
+        // The filters run whatever happens here.
+      }
+      return Reflect.apply(original, this, [exception, host]);
+    },
+  ),
+);
 
-function wrapNext(handler: HandlerClass | undefined): (() => void) | undefined {
-  const prototype = handler?.prototype;
-  const original = prototype?.next;
-  if (prototype === undefined || typeof original !== 'function') return undefined;
-  const next = function next(this: unknown, exception: unknown, host: unknown): unknown {
-    try {
-      requestFailed((host as { getArgByIndex(index: number): unknown }).getArgByIndex(0), exception);
-    } catch {
-      // The filters run whatever happens here.
-    }
-    return Reflect.apply(original as Next, this, [exception, host]);
-  };
-  prototype.next = next;
-  return () => {
-    if (prototype.next === next) prototype.next = original;
-  };
-}
-
-function exceptionsHandlerClass(): HandlerClass | undefined {
+function exceptionsHandlerPrototype(): Prototype | undefined {
   try {
     // A plain require: the very module instance the app's @nestjs/core loaded (Node 20.19+ loads the ESM-only Nest 12 this way too).
-    return (require('@nestjs/core/exceptions/exceptions-handler.js') as { ExceptionsHandler?: HandlerClass }).ExceptionsHandler;
+    return (require('@nestjs/core/exceptions/exceptions-handler.js') as { ExceptionsHandler?: { prototype: Prototype } }).ExceptionsHandler?.prototype;
   } catch {
     return undefined;
   }

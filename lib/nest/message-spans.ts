@@ -38,18 +38,17 @@ export function openArrivalSpan(sink: TraceSink, operation: string, traceHeader:
   return opened;
 }
 
-/** The arrival span current here that no handler adopted yet, if any. */
-function unadoptedArrival(): SpanHandle | undefined {
-  const current = currentTraceContext()?.span;
-  return current !== null && current !== undefined && ownedSpans.get(current) === false ? current : undefined;
+/** What the current span is to this module: an arrival span nobody adopted yet, one of its spans already owned, or neither. */
+function currentMessageSpan(): { arrival: SpanHandle | undefined; owned: boolean } {
+  const current = currentTraceContext()?.span ?? undefined;
+  const state = current === undefined ? undefined : ownedSpans.get(current);
+  return { arrival: state === false ? current : undefined, owned: state === true };
 }
 
 /** The interceptor's way: the span covers the handler's Observable. */
 export function traceMessage(next: CallHandler, sink: TraceSink, workflow: string, operation: string, traceHeader: string | undefined): Observable<unknown> {
-  let opened = workflow === RPC_WORKFLOW ? unadoptedArrival() : undefined;
-  if (opened !== undefined) opened.setOperation(operation);
-  else opened = startSpan(workflow, { operation, traceHeader, root: true, sink });
-  const owned = opened;
+  const arrival = workflow === RPC_WORKFLOW ? currentMessageSpan().arrival : undefined;
+  const owned = arrival !== undefined ? arrival.setOperation(operation) : startSpan(workflow, { operation, traceHeader, root: true, sink });
   ownedSpans.set(owned, true);
   return handleInSpan(owned, next, {
     error: (error) => owned.fail(error),
@@ -64,9 +63,8 @@ export function traceMessage(next: CallHandler, sink: TraceSink, workflow: strin
  * parameters, not the message), ended with what the handler returned.
  */
 export function runMessageHandler<T>(sink: TraceSink, operation: string, call: () => T): T {
-  const current = currentTraceContext()?.span;
-  if (current !== null && current !== undefined && ownedSpans.get(current) === true) return call();
-  const arrival = unadoptedArrival();
+  const { arrival, owned } = currentMessageSpan();
+  if (owned) return call();
   if (arrival === undefined) return span(RPC_WORKFLOW, { operation, root: true, sink }, call);
   arrival.setOperation(operation);
   ownedSpans.set(arrival, true);

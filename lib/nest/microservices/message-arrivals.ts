@@ -14,48 +14,35 @@ import { NOOP_SPAN, type SpanHandle } from '../../tracing/span';
 import { arrivalEnded, arrivalFailed, openArrivalSpan } from '../message-spans';
 import { arrivedOperation } from '../message-operation';
 import { rpcTraceHeaderOf } from '../rpc-trace-header';
-import { nestMicroservices, wrapMethod, type Prototype } from './nest-microservices';
+import { sharedHook, wrapMethod, type Prototype } from '../prototype-hooks';
+import { nestMicroservices } from './nest-microservices';
 
 /** Arrival spans by the transport context Nest made for the message (its exceptions handler's host holds the same object). */
 const arrivalsByContext = new WeakMap<object, SpanHandle>();
-let installs = 0;
-let restore: (() => void) | undefined;
-
 type EndHookRunner = () => void;
 type Processing = (runEndHook: EndHookRunner) => Promise<unknown>;
 
-export function continueArrivingMessages(): () => void {
-  installs++;
-  if (restore === undefined) {
-    const undoHooks = wrapMethod(nestMicroservices()?.Server?.prototype, 'runWithProcessingHooks', (original) =>
-      function runWithProcessingHooks(this: unknown, ...args: unknown[]): unknown {
-        const arrival = openArrival(args[0]);
-        if (arrival === undefined) return Reflect.apply(original, this, args);
-        args[1] = processedInSpan(args[1] as Processing, arrival);
-        return runInTraceContext(arrival, () => Reflect.apply(original, this, args));
-      },
-    );
-    const undoErrors = wrapMethod(rpcExceptionsHandlerPrototype(), 'handle', (original) =>
-      function handle(this: unknown, ...args: unknown[]): unknown {
-        noteFailure(args[0], args[1]);
-        return Reflect.apply(original, this, args);
-      },
-    );
-    restore = () => {
-      undoHooks?.();
-      undoErrors?.();
-    };
-  }
-  let disposed = false;
+/** Turns arrival spans on for one app; returns its release. */
+export const continueArrivingMessages: () => () => void = sharedHook(() => {
+  const undoHooks = wrapMethod(nestMicroservices()?.Server?.prototype, 'runWithProcessingHooks', (original) =>
+    function runWithProcessingHooks(this: unknown, ...args: unknown[]): unknown {
+      const arrival = openArrival(args[0]);
+      if (arrival === undefined) return Reflect.apply(original, this, args);
+      args[1] = processedInSpan(args[1] as Processing, arrival);
+      return runInTraceContext(arrival, () => Reflect.apply(original, this, args));
+    },
+  );
+  const undoErrors = wrapMethod(rpcExceptionsHandlerPrototype(), 'handle', (original) =>
+    function handle(this: unknown, ...args: unknown[]): unknown {
+      noteFailure(args[0], args[1]);
+      return Reflect.apply(original, this, args);
+    },
+  );
   return () => {
-    if (disposed) return;
-    disposed = true;
-    if (--installs === 0) {
-      restore?.();
-      restore = undefined;
-    }
+    undoHooks?.();
+    undoErrors?.();
   };
-}
+});
 
 function openArrival(transportContext: unknown): SpanHandle | undefined {
   try {

@@ -22,7 +22,8 @@ import { startSpan } from '../../tracing/tracer';
 import { patternName } from '../message-operation';
 import { RPC_WORKFLOW } from '../teracron.constants';
 import { ensureDispatchHook, ensureKafkaHeaders, grpcMetadataWithTrace, wrapHeaderCarriers } from './outbound-carriers';
-import { nestMicroservices, wrapMethod } from './nest-microservices';
+import { wrapMethod } from '../prototype-hooks';
+import { nestMicroservices } from './nest-microservices';
 
 export interface MicroserviceClientSettings {
   /** The app's client: its traces get client spans when `spans` is true. */

@@ -3,9 +3,7 @@
  * microservice tracing on, and only the classes whose prototypes we wrap are read (duck-typed, so
  * a release that lacks one leaves that part untraced instead of failing). Never throws.
  */
-export interface Prototype {
-  [key: string]: unknown;
-}
+import type { Prototype } from '../prototype-hooks';
 
 export interface NestMicroservicesClasses {
   ClientProxy?: { prototype: Prototype };
@@ -31,16 +29,4 @@ export function nestMicroservices(): NestMicroservicesClasses | null {
     loaded = null;
   }
   return loaded;
-}
-
-/** Replaces `prototype[key]` (when it is a function) by `wrap(original)`; returns the undo, or undefined when there was nothing to wrap. */
-export function wrapMethod(prototype: Prototype | undefined, key: string, wrap: (original: Function) => Function): (() => void) | undefined {
-  const original = prototype?.[key];
-  if (typeof original !== 'function' || prototype === undefined) return undefined;
-  const wrapped = wrap(original);
-  Object.defineProperty(wrapped, 'name', { value: original.name });
-  prototype[key] = wrapped;
-  return () => {
-    if (prototype[key] === wrapped) prototype[key] = original;
-  };
 }

@@ -19,7 +19,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { getTraceHeader } from '../../tracing/propagation';
-import { nestMicroservices, wrapMethod, type Prototype } from './nest-microservices';
+import { wrapMethod, type Prototype } from '../prototype-hooks';
+import { nestMicroservices } from './nest-microservices';
 
 /** Lower case: NATS, RabbitMQ and MQTT keep header names as given, and the readers try both spellings. */
 export const MESSAGE_TRACE_HEADER = 'x-teracron-trace';
