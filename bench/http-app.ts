@@ -164,13 +164,19 @@ async function main() {
     const spans = client?.stats().spans;
     return spans && { sent: spans.sent, dropped: spans.droppedTotal };
   };
+  // Sampled only while this app's slice of load runs: an idle app (the others' slices) wakes for nothing.
   const delay = monitorEventLoopDelay({ resolution: 1 });
-  delay.enable();
   process.on('message', (message: string) => {
-    if (message === 'cpu') {
-      const cpu = process.cpuUsage();
-      send({ type: 'cpu', userMicros: cpu.user, systemMicros: cpu.system, delayP99Ms: delay.percentile(99) / 1e6, delayMaxMs: delay.max / 1e6, spans: spanCounts() });
+    const cpu = () => process.cpuUsage();
+    if (message === 'begin') {
       delay.reset();
+      delay.enable();
+      const { user, system } = cpu();
+      send({ type: 'cpu', userMicros: user, systemMicros: system, delayP99Ms: 0, delayMaxMs: 0, spans: spanCounts() });
+    } else if (message === 'end') {
+      const { user, system } = cpu();
+      delay.disable();
+      send({ type: 'cpu', userMicros: user, systemMicros: system, delayP99Ms: delay.percentile(99) / 1e6, delayMaxMs: delay.max / 1e6, spans: spanCounts() });
     } else if (message === 'stop') {
       void app.close().then(() => process.exit(0));
     }

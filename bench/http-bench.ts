@@ -1,10 +1,14 @@
 /**
- * The HTTP comparison: every variant on every Nest set in a fresh app process, alternating
- * within each round, load from a separate autocannon process (10 connections). Reports
- * requests/s, the ratio to bare Nest per round, and app CPU time per request. No CPU pinning
- * unless asked (`--pin`): production apps are not pinned away from their load.
+ * The HTTP comparison: on each Nest set, every variant's app runs side by side in its own process
+ * while the load alternates between them in short slices (every variant in each round, order
+ * rotated), from a separate load-generator process (autocannon, 10 connections). On a shared VM
+ * the machine's speed drifts by more than the differences measured; slices of a few seconds,
+ * bare Nest's among them in every round, put each variant next to its baseline in time, so the
+ * ratio per round cancels most of the drift. Reports requests/s, the ratio to bare Nest per round,
+ * and app CPU time per request. An idle app holds no timer of the bench. No CPU pinning unless
+ * asked (`--pin`): production apps are not pinned away from their load.
  */
-import { fork, spawn, spawnSync } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,12 +16,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { IngestServer } from '../lib/ingest/ingest-server';
 import { encodeApiKey } from '../lib/core/config/api-key';
+import type { LoadRequest, LoadResult } from './load-generator';
 import { HTTP_VARIANTS, NEST_SETS, type AppMessage, type HttpVariant, type NestSet } from './variants';
 
 export interface HttpBenchSettings {
   rounds: number;
+  /** Load on each app before the first round (its JIT warm). */
   warmupSeconds: number;
-  durationSeconds: number;
+  /** One variant's share of a round, per route. */
+  sliceSeconds: number;
   connections: number;
   /** App on one core, load on the other (taskset), as the bench did before; off by default. */
   pin: boolean;
@@ -66,16 +73,11 @@ export async function runHttpBench(settings: HttpBenchSettings, keys: BenchKeys,
   // belongs to the load side, not to the core of the app being measured.
   pinSelf(LOAD_CPU);
   try {
-    for (let round = 1; round <= settings.rounds; round++) {
-      // Rotate the order each round so no variant always runs first or last.
-      const order = HTTP_VARIANTS.map((_, i) => HTTP_VARIANTS[(i + round - 1) % HTTP_VARIANTS.length]!);
-      for (const nest of round % 2 === 1 ? NEST_SETS : [...NEST_SETS].reverse()) {
-        for (const variant of order) {
-          const measured = await measureVariant(variant, nest, round, settings, env);
-          samples.push(...measured);
-          log(`round ${round} nest ${nest} ${variant.padEnd(20)} ${measured.map((s) => `${s.route} ${Math.round(s.requestsPerSecond)} req/s`).join('  ')}`);
-        }
-      }
+    const load = new LoadGenerator();
+    try {
+      for (const nest of NEST_SETS) samples.push(...(await measureNestSet(nest, settings, env, load, log)));
+    } finally {
+      await load.stop();
     }
   } finally {
     pinSelf(ALL_CPUS);
@@ -103,69 +105,131 @@ export function pinningNote(): string {
   return PIN ? `pinned (--pin): app pinned to CPU ${APP_CPU}; autocannon, the ingest and the OTLP sink to CPU ${LOAD_CPU} (taskset)` : 'no CPU pinning (as in production; `--pin` pins the app and the load to separate cores)';
 }
 
-/** [command, ...args] running `args` on `cpu` when pinning is on. */
-function onCpu(cpu: string, args: string[]): [string, string[]] {
-  return PIN ? ['taskset', ['-c', cpu, ...args]] : [args[0]!, args.slice(1)];
-}
-
 /** Where the Nest 11 set is installed (`npm ci --prefix bench/nest11`, done by run.ts). */
 export const NEST11_DIR = path.join(__dirname, '..', '..', 'bench', 'nest11');
 
-async function measureVariant(variant: HttpVariant, nest: NestSet, round: number, settings: HttpBenchSettings, env: Record<string, string>): Promise<HttpSample[]> {
-  const app = fork(path.join(__dirname, 'http-app-main.js'), [], {
-    env: { ...process.env, ...env, BENCH_VARIANT: variant, ...(nest === '11' ? { BENCH_NEST_DIR: NEST11_DIR } : {}) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    ...(PIN ? { execPath: 'taskset', execArgv: ['-c', APP_CPU, process.execPath] } : {}),
-  });
-  const messages: AppMessage[] = [];
-  const waiters: Array<(m: AppMessage) => void> = [];
-  app.on('message', (m: AppMessage) => (waiters.length ? waiters.shift()!(m) : messages.push(m)));
-  const next = () => new Promise<AppMessage>((resolve) => (messages.length ? resolve(messages.shift()!) : waiters.push(resolve)));
-  const cpu = async () => {
-    app.send('cpu');
-    return (await next()) as Extract<AppMessage, { type: 'cpu' }>;
-  };
+async function measureNestSet(nest: NestSet, settings: HttpBenchSettings, env: Record<string, string>, load: LoadGenerator, log: (line: string) => void): Promise<HttpSample[]> {
+  const apps = new Map<HttpVariant, BenchApp>();
   try {
-    const ready = (await next()) as Extract<AppMessage, { type: 'ready' }>;
-    const base = `http://127.0.0.1:${ready.port}`;
-    await autocannon(`${base}/work`, settings.warmupSeconds, settings.connections);
+    // One at a time, so no app's start-up competes with another's warm-up.
+    for (const variant of HTTP_VARIANTS) {
+      const app = await BenchApp.start(variant, nest, env);
+      apps.set(variant, app);
+      await load.run(`${app.base}/work`, settings.warmupSeconds, settings.connections);
+      await load.run(`${app.base}/ping`, Math.max(1, settings.warmupSeconds / 2), settings.connections);
+    }
     const samples: HttpSample[] = [];
-    for (const route of ['/ping', '/work'] as const) {
-      const before = await cpu();
-      const result = await autocannon(`${base}${route}`, settings.durationSeconds, settings.connections);
-      const after = await cpu();
-      const used = after.userMicros + after.systemMicros - (before.userMicros + before.systemMicros);
-      samples.push({
-        round,
-        nest,
-        nestVersion: ready.nest,
-        variant,
-        route,
-        requestsPerSecond: result.requests / settings.durationSeconds,
-        cpuMicrosPerRequest: result.requests > 0 ? used / result.requests : Number.NaN,
-        delayP99Ms: after.delayP99Ms,
-        delayMaxMs: after.delayMaxMs,
-        errors: result.errors,
-        ...(before.spans && after.spans ? { spansSent: after.spans.sent - before.spans.sent, spansDropped: after.spans.dropped - before.spans.dropped } : {}),
-      });
+    for (let round = 1; round <= settings.rounds; round++) {
+      // Rotated each round so no variant always follows the same one.
+      const order = HTTP_VARIANTS.map((_, i) => HTTP_VARIANTS[(i + round - 1) % HTTP_VARIANTS.length]!);
+      for (const route of ['/ping', '/work'] as const) {
+        for (const variant of order) samples.push(await measureSlice(apps.get(variant)!, variant, nest, route, round, settings, load));
+      }
+      const line = (route: string) => order.map((v) => `${v} ${Math.round(samples.find((s) => s.round === round && s.variant === v && s.route === route)!.requestsPerSecond)}`).join(', ');
+      log(`nest ${nest} round ${round}/${settings.rounds} req/s  /ping: ${line('/ping')}  /work: ${line('/work')}`);
     }
     return samples;
   } finally {
-    app.send('stop');
-    const timer = setTimeout(() => app.kill('SIGKILL'), 5000);
-    await once(app, 'exit');
-    clearTimeout(timer);
+    for (const app of apps.values()) await app.stop();
   }
 }
 
-/** autocannon in its own process, so the load generator does not share the runner's event loop. */
-async function autocannon(url: string, seconds: number, connections: number): Promise<{ requests: number; errors: number }> {
-  const bin = require.resolve('autocannon/autocannon.js');
-  const [command, args] = onCpu(LOAD_CPU, [process.execPath, bin, '-c', String(connections), '-d', String(seconds), '-j', url]);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-  await once(child, 'exit');
-  const result = JSON.parse(out) as { requests: { total: number }; errors: number; non2xx: number };
-  return { requests: result.requests.total, errors: result.errors + result.non2xx };
+async function measureSlice(app: BenchApp, variant: HttpVariant, nest: NestSet, route: '/ping' | '/work', round: number, settings: HttpBenchSettings, load: LoadGenerator): Promise<HttpSample> {
+  const before = await app.begin();
+  const result = await load.run(`${app.base}${route}`, settings.sliceSeconds, settings.connections);
+  const after = await app.end();
+  const used = after.userMicros + after.systemMicros - (before.userMicros + before.systemMicros);
+  return {
+    round,
+    nest,
+    nestVersion: app.nestVersion,
+    variant,
+    route,
+    requestsPerSecond: result.requests / settings.sliceSeconds,
+    cpuMicrosPerRequest: result.requests > 0 ? used / result.requests : Number.NaN,
+    delayP99Ms: after.delayP99Ms,
+    delayMaxMs: after.delayMaxMs,
+    errors: result.errors,
+    ...(before.spans && after.spans ? { spansSent: after.spans.sent - before.spans.sent, spansDropped: after.spans.dropped - before.spans.dropped } : {}),
+  };
+}
+
+type CpuMessage = Extract<AppMessage, { type: 'cpu' }>;
+
+/** One variant's app process (http-app-main), told over IPC when a slice begins and ends. */
+class BenchApp {
+  private readonly messages: AppMessage[] = [];
+  private readonly waiters: Array<(m: AppMessage) => void> = [];
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly base: string,
+    readonly nestVersion: string,
+  ) {}
+
+  static async start(variant: HttpVariant, nest: NestSet, env: Record<string, string>): Promise<BenchApp> {
+    const child = fork(path.join(__dirname, 'http-app-main.js'), [], {
+      env: { ...process.env, ...env, BENCH_VARIANT: variant, ...(nest === '11' ? { BENCH_NEST_DIR: NEST11_DIR } : {}) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      ...(PIN ? { execPath: 'taskset', execArgv: ['-c', APP_CPU, process.execPath] } : {}),
+    });
+    const early: AppMessage[] = [];
+    const ready = await new Promise<Extract<AppMessage, { type: 'ready' }>>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`bench app ${variant} (Nest ${nest}) exited with ${code} before it was ready`)));
+      child.on('message', (m: AppMessage) => (m.type === 'ready' ? resolve(m) : early.push(m)));
+    });
+    child.removeAllListeners('exit');
+    child.removeAllListeners('message');
+    const app = new BenchApp(child, `http://127.0.0.1:${ready.port}`, ready.nest);
+    child.on('message', (m: AppMessage) => (app.waiters.length ? app.waiters.shift()!(m) : app.messages.push(m)));
+    return app;
+  }
+
+  /** CPU so far; the app starts sampling its event-loop delay. */
+  begin(): Promise<CpuMessage> {
+    return this.ask('begin');
+  }
+
+  /** CPU so far and the delay since begin(); the app stops sampling. */
+  end(): Promise<CpuMessage> {
+    return this.ask('end');
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.send('stop');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await once(this.child, 'exit');
+    clearTimeout(timer);
+  }
+
+  private ask(message: 'begin' | 'end'): Promise<CpuMessage> {
+    this.child.send(message);
+    return new Promise<AppMessage>((resolve) => (this.messages.length ? resolve(this.messages.shift()!) : this.waiters.push(resolve))) as Promise<CpuMessage>;
+  }
+}
+
+/** The load-generator process (load-generator.ts), one for the whole bench. */
+class LoadGenerator {
+  private readonly child: ChildProcess;
+
+  constructor() {
+    this.child = fork(path.join(__dirname, 'load-generator.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      ...(PIN ? { execPath: 'taskset', execArgv: ['-c', LOAD_CPU, process.execPath] } : {}),
+    });
+  }
+
+  async run(url: string, seconds: number, connections: number): Promise<LoadResult> {
+    const request: LoadRequest = { url, seconds, connections };
+    this.child.send(request);
+    const [result] = (await once(this.child, 'message')) as [LoadResult];
+    return result;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.send('stop');
+    await once(this.child, 'exit');
+  }
 }

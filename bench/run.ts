@@ -3,8 +3,8 @@
  * there; `-- --node 20` for another major), the HTTP ones on Nest 12 and on Nest 11 (bench/nest11),
  * written to bench/results.md with the machine they ran on and each target marked met or not.
  * `-- --quick` shortens the HTTP runs (for trying the harness, not for figures); `-- --pin` pins
- * the app and the load generator to separate cores. `-- --only overload` runs only the overload case
- * (issue 22) and prints it, leaving bench/results.md as it is.
+ * the app and the load generator to separate cores. `-- --only overload` (or `http`) runs only that case
+ * and prints it, leaving bench/results.md as it is.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -18,7 +18,7 @@ import { NEST11_DIR, runHttpBench } from './http-bench';
 import { DEFAULT_NODE_MAJOR, nodeBinary } from './node-binary';
 import { runMemoryBench } from './memory-bench';
 import { runOverloadBench } from './overload-bench';
-import { renderReport } from './report';
+import { renderHttpOnly, renderReport } from './report';
 import { runSpanBench } from './span-bench';
 
 const quick = process.argv.includes('--quick');
@@ -28,7 +28,7 @@ const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined;
 const nodeArg = process.argv.indexOf('--node');
 const NODE_MAJOR = nodeArg >= 0 ? Number(process.argv[nodeArg + 1]) : DEFAULT_NODE_MAJOR;
 const SLUG = 'bench-mark-123';
-const HTTP_ROUNDS = 3;
+const HTTP_ROUNDS = 8;
 
 /** On another Node than the one asked for: the whole run (runner, apps, per-span benches) goes there. */
 function runOnRequestedNode(): boolean {
@@ -41,7 +41,7 @@ function runOnRequestedNode(): boolean {
 async function main(): Promise<void> {
   if (runOnRequestedNode()) return;
   const log = (line: string) => console.log(line);
-  if (only === undefined && !existsSync(path.join(NEST11_DIR, 'node_modules', '@nestjs', 'core'))) {
+  if ((only === undefined || only === 'http') && !existsSync(path.join(NEST11_DIR, 'node_modules', '@nestjs', 'core'))) {
     log('installing the Nest 11 app set (bench/nest11)…');
     execFileSync('npm', ['ci', '--prefix', NEST11_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit' });
   }
@@ -53,17 +53,15 @@ async function main(): Promise<void> {
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
   const apiKey = encodeApiKey({ slug: SLUG, publicKeyPem: keys.publicKeyPem, mode: 'development' });
+  const httpSettings = quick ? { rounds: 2, warmupSeconds: 1, sliceSeconds: 1, connections: 10, pin } : { rounds: HTTP_ROUNDS, warmupSeconds: 3, sliceSeconds: 2, connections: 10, pin };
   if (only !== undefined) {
-    if (only !== 'overload') throw new Error(`--only takes "overload", not ${only}`);
-    console.log(await runOverloadBench(keys, quick, log));
+    if (only === 'overload') console.log(await runOverloadBench(keys, quick, log));
+    else if (only === 'http') console.log(renderHttpOnly(await runHttpBench(httpSettings, keys, log)));
+    else throw new Error(`--only takes "overload" or "http", not ${only}`);
     return;
   }
 
-  const http = await runHttpBench(
-    quick ? { rounds: 2, warmupSeconds: 1, durationSeconds: 2, connections: 10, pin } : { rounds: HTTP_ROUNDS, warmupSeconds: 2, durationSeconds: 5, connections: 10, pin },
-    keys,
-    log,
-  );
+  const http = await runHttpBench(httpSettings, keys, log);
 
   log('per-span benchmark…');
   const ingest = await IngestServer.start({ projects: [{ slug: SLUG, privateKey: keys.privateKeyPem }], rateLimits: false, maxRecords: 0 });
@@ -80,7 +78,7 @@ async function main(): Promise<void> {
 
   const overload = await runOverloadBench(keys, quick, log);
 
-  const report = renderReport({ http, httpRounds: quick ? 2 : HTTP_ROUNDS, quick, spans, exportCosts, memory }) + overload;
+  const report = renderReport({ http, httpRounds: httpSettings.rounds, httpSliceSeconds: httpSettings.sliceSeconds, quick, spans, exportCosts, memory }) + overload;
   writeFileSync(path.join(__dirname, '..', '..', 'bench', 'results.md'), report);
   console.log('\n' + report);
 }
