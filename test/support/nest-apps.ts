@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { INestApplication, LoggerService, Type } from '@nestjs/common';
@@ -144,12 +144,19 @@ export async function prepareNest12EsmFixture(tarball: string): Promise<string> 
   return path.join(dir, 'main.js');
 }
 
-/** The CommonJS Nest 11 fixture runs from its source folder, with Nest 11 from its own node_modules. */
+/**
+ * The CommonJS Nest 11 fixture, with Nest 11 from its own node_modules, copied first: the Nest 11
+ * suites load Nest from the source folder while this one runs, and an npm install there would
+ * rewrite the tree under them.
+ */
 export async function prepareNest11CjsFixture(tarball: string): Promise<string> {
-  const dir = path.join(repoRoot(), 'test', 'fixtures', 'nest11-cjs');
-  if (!existsSync(path.join(dir, 'node_modules', '@nestjs', 'core'))) {
+  const source = path.join(repoRoot(), 'test', 'fixtures', 'nest11-cjs');
+  if (!existsSync(path.join(source, 'node_modules', '@nestjs', 'core'))) {
     throw new Error('test support: Nest 11 is not installed for the CommonJS fixture; run `npm ci --prefix test/fixtures/nest11-cjs`');
   }
+  const dir = path.join(repoRoot(), 'dist', 'test', 'fixtures', 'nest11-cjs-packed');
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(source, dir, { recursive: true, verbatimSymlinks: true });
   await installPackedPackage(dir, tarball);
   return path.join(dir, 'main.js');
 }
