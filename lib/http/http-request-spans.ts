@@ -49,6 +49,8 @@ interface RequestSpan {
    * above HTTP; left out of the literal made per request, so a plain request pays one read for it.
    */
   answerError?: { value: unknown };
+  /** The module instance that opened it (the shared 'close' listener ends it there). */
+  readonly owner: HttpRequestSpans;
 }
 
 /** The request span as a layer above HTTP sees it (GraphQL): it knows better than the route what the request was. */
@@ -121,12 +123,12 @@ export class HttpRequestSpans {
   }
 
   private readonly onRequestStart = (message: unknown): void => {
+    let ours = false;
+    let entered = false;
     try {
       const { request, response, server } = message as { request: TracedRequest; response: ServerResponse; server: object };
       if (server !== this.server && (this.server !== EVERY_SERVER || attachedServers.has(server))) return;
-      // Requests of one keep-alive connection share an async resource: the previous request's span
-      // must not become the context of this one when this one gets no span.
-      leaveTraceContext();
+      ours = true;
       const sink = this.sink!;
       if (!sink.running || !sink.tracing.enabled) return;
       const method = request.method ?? 'UNKNOWN';
@@ -142,32 +144,30 @@ export class HttpRequestSpans {
         metadata: inbound.metadata === undefined ? { 'http.method': method } : { 'http.method': method, ...inbound.metadata },
       });
       if (span === NOOP_SPAN) return;
-      const state: RequestSpan = { span, method, named: false, error: undefined };
+      const state: RequestSpan = { span, method, named: false, error: undefined, owner: this };
       request[STATE] = state;
       const header = span.traceHeader();
       if (header !== undefined) response.setHeader(TRACE_HEADER, header);
       // The rest of this request (middleware, guards, pipes, the handler) runs in the span's context.
       enterTraceContext(span);
+      entered = true;
       // A watched root (a trace not kept) is ended too: it is sent alone if the request fails.
       if (!span.sampled && !span.watched) return;
-      // A response emits 'close' once, after 'finish' or when the client left first: one listener covers both.
-      response.once('close', () => this.end(state, request, response));
+      // A response emits 'close' once, after 'finish' or when the client left first: one listener
+      // covers both, and one function for every request (no closure or once-wrapper per request).
+      response.on('close', endRequestSpan);
     } catch {
       // A request is served whether or not we could trace it.
+    } finally {
+      // Requests of one keep-alive connection share an async resource: the previous request's span
+      // must not become the context of this one when this one gets no span. (Entering the new span
+      // replaces it already: on Node 24 each switch allocates a context frame, so only one is made.)
+      if (ours && !entered) leaveTraceContext();
     }
   };
 
-  private name(state: RequestSpan, template: string): void {
-    state.named = true;
-    if (this.exclusion.isRouteExcluded(state.method, template)) {
-      state.span.discard();
-      return;
-    }
-    state.span.setOperation(`${state.method} ${template}`);
-    state.span.setMetadata({ 'http.route': template });
-  }
-
-  private end(state: RequestSpan, request: IncomingMessage, response: ServerResponse): void {
+  /** The request's span ends: called by the response's 'close' (endRequestSpan). */
+  end(state: RequestSpan, request: IncomingMessage, response: ServerResponse): void {
     try {
       if (!state.named) {
         // A request no handler saw (a guard, an unknown route, a throwing middleware): Express has
@@ -194,6 +194,23 @@ export class HttpRequestSpans {
       // Telemetry never throws into the host app.
     }
   }
+
+  private name(state: RequestSpan, template: string): void {
+    state.named = true;
+    if (this.exclusion.isRouteExcluded(state.method, template)) {
+      state.span.discard();
+      return;
+    }
+    state.span.setOperation(`${state.method} ${template}`);
+    state.span.setMetadata({ 'http.route': template });
+  }
+}
+
+/** The response's 'close' listener, shared by every request: `this` is the response, `req` its request. */
+function endRequestSpan(this: ServerResponse): void {
+  const request = this.req as TracedRequest;
+  const state = request[STATE];
+  if (state !== undefined) state.owner.end(state, request, this);
 }
 
 /**
