@@ -59,14 +59,20 @@ function rpcNaming(handler: object, context: ExecutionContext): Naming {
 /**
  * A message's name on arrival, before its handler is known (the span is renamed by the handler's
  * pattern once the interceptor or the handler's wrapper runs): the pattern, subject, topic or
- * channel its transport context reports, gRPC's method name, else `message`.
+ * channel its transport context reports, gRPC's `Service.Method` (as its handler's pattern names
+ * it, so a call no handler adopts, refused by a guard, has the same name), else `message`.
  */
 export function arrivedOperation(transportContext: unknown): string {
   const arrived = arrivedPattern(transportContext);
   if (arrived !== undefined && arrived !== null && arrived !== '') return patternName(arrived);
-  const operationId = (transportContext as { operationId?: unknown } | null)?.operationId;
-  return typeof operationId === 'string' && operationId !== '' ? patternName(operationId) : 'message';
+  const { operationId, path } = (transportContext ?? {}) as { operationId?: unknown; path?: unknown };
+  if (typeof operationId !== 'string' || operationId === '') return 'message';
+  // gRPC's context is the call (`path` is `/package.Service/Method`) with Nest's operationId.
+  const grpcPath = typeof path === 'string' ? GRPC_PATH.exec(path) : null;
+  return grpcPath === null ? patternName(operationId) : patternName({ service: grpcPath[1]!.split('.').pop()!, rpc: grpcPath[2]! });
 }
+
+const GRPC_PATH = /^\/([^/]+)\/([^/]+)$/;
 
 /** The pattern a transport context reports for this message (TCP, RMQ, NATS subject, Kafka/MQTT topic, Redis channel). */
 function arrivedPattern(transportContext: unknown): unknown {

@@ -10,7 +10,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { Controller, Get, Inject, Injectable, Module, type INestMicroservice, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module, UseGuards, type CanActivate, type INestMicroservice, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Metadata } from '@grpc/grpc-js';
 import { ClientsModule, GrpcMethod, Transport, type ClientGrpc } from '@nestjs/microservices';
@@ -28,6 +28,13 @@ interface QuoteRequest {
 }
 interface PricingClient {
   quote(request: QuoteRequest, metadata?: Metadata): Observable<{ price: number; sku: string }>;
+  refuse(request: QuoteRequest): Observable<{ price: number; sku: string }>;
+}
+
+class DenyAll implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
 }
 
 @Injectable()
@@ -48,6 +55,12 @@ export class PricingController {
     PricingController.received.push({ ...request });
     return { price: this.prices.price(request), sku: request.sku };
   }
+
+  @GrpcMethod('PricingService', 'Refuse')
+  @UseGuards(DenyAll)
+  refuse(): { price: number; sku: string } {
+    return { price: 0, sku: 'never' };
+  }
 }
 
 @Controller()
@@ -64,6 +77,16 @@ export class CallerController implements OnModuleInit {
   quote(): Promise<unknown> {
     CallerController.callerMetadata.set('x-caller', 'a');
     return firstValueFrom(this.pricing.quote({ sku: 'abc-1', qty: 3 }, CallerController.callerMetadata));
+  }
+
+  /** B's guard refuses: answers what the call ended with. */
+  @Get('refused')
+  async refused(): Promise<unknown> {
+    try {
+      return await firstValueFrom(this.pricing.refuse({ sku: 'abc-1', qty: 1 }));
+    } catch (error) {
+      return { refused: (error as { details?: string }).details };
+    }
   }
 }
 

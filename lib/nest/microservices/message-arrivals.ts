@@ -50,7 +50,12 @@ function openArrival(transportContext: unknown): SpanHandle | undefined {
     if (sink === undefined || !sink.running || !sink.tracing.enabled) return undefined;
     const arrival = openArrivalSpan(sink, arrivedOperation(transportContext), rpcTraceHeaderOf(transportContext));
     if (arrival === NOOP_SPAN) return undefined;
-    if (transportContext !== null && typeof transportContext === 'object') arrivalsByContext.set(transportContext, arrival);
+    if (transportContext !== null && typeof transportContext === 'object') {
+      arrivalsByContext.set(transportContext, arrival);
+      // gRPC's context is a copy of the call (its `path` names the method); its exceptions handler's host holds the call's metadata instead.
+      const { metadata, path } = transportContext as { metadata?: unknown; path?: unknown };
+      if (typeof path === 'string' && metadata !== null && typeof metadata === 'object') arrivalsByContext.set(metadata, arrival);
+    }
     return arrival;
   } catch {
     return undefined;
@@ -73,7 +78,7 @@ function processedInSpan(processing: Processing, arrival: SpanHandle): Processin
   };
 }
 
-/** RpcExceptionsHandler#handle(exception, host): the host's second argument is the message's transport context. */
+/** RpcExceptionsHandler#handle(exception, host): the host's second argument is the message's transport context (gRPC: the call's metadata). */
 function noteFailure(exception: unknown, host: unknown): void {
   try {
     const transportContext = (host as { getArgByIndex?(index: number): unknown } | null)?.getArgByIndex?.(1);
