@@ -14,8 +14,8 @@ import { Transport } from '@nestjs/microservices';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { startKafkaMock, startMosquitto, startNats, type RunningBroker } from '../support/brokers';
 import { itCarriesTheTraceAcrossTheHop, itDegradesWithoutCarryingTheTrace } from '../support/hop-tests';
-import { kafkaOptions, startServicePair, tcpPortOf, type ServicePair } from '../support/microservice-pair';
-import { CapturedLogger } from '../support/nest-apps';
+import { kafkaOptions, PAYLOAD, ServiceBController, startServicePair, tcpPortOf, type ServicePair } from '../support/microservice-pair';
+import { CapturedLogger, responseTraceIds } from '../support/nest-apps';
 import { startRedis } from '../support/redis';
 import { startTestIngest } from '../support/start-ingest';
 
@@ -71,6 +71,27 @@ for (const transportCase of CASES) {
 
     if (transportCase.uncarried) itDegradesWithoutCarryingTheTrace(() => ({ ingest, pair, logger }));
     else itCarriesTheTraceAcrossTheHop(() => ({ ingest, pair }));
+
+    if (transportCase.transport === Transport.KAFKA) {
+      it('emitBatch(): one client span for the batch, each record handled under it in A request trace, the payloads unchanged', async () => {
+        const events = ServiceBController.events.length;
+        const response = await fetch(`${pair.a.url}/emit-batch`);
+        assert.deepEqual(await response.json(), { emitted: 2 });
+        const { traceId } = responseTraceIds(response);
+        const inTrace = () => ingest.spans().filter((span) => span.trace_id === traceId);
+        const handlers = () => inTrace().filter((span) => span.workflow === 'rpc' && span.operation === 'viewed' && span.metadata?.['rpc.kind'] === undefined);
+        await ingest.waitFor(() => handlers().length === 2 && inTrace().some((span) => span.operation === 'GET /emit-batch'), 15_000);
+        const request = inTrace().find((span) => span.operation === 'GET /emit-batch')!;
+        const clients = inTrace().filter((span) => span.workflow === 'rpc' && span.metadata?.['rpc.kind'] === 'emit');
+        assert.equal(clients.length, 1, 'one client span for the batch');
+        assert.equal(clients[0]!.operation, 'viewed');
+        assert.equal(clients[0]!.parent_span_id, request.span_id);
+        for (const handler of handlers()) assert.equal(handler.parent_span_id, clients[0]!.span_id);
+        const received = ServiceBController.events.slice(events) as (typeof PAYLOAD)[];
+        assert.deepEqual(received.map((event) => event.qty).sort(), [3, 4]);
+        assert.deepEqual(received.find((event) => event.qty === 3), PAYLOAD, 'the payload unchanged');
+      });
+    }
   });
 }
 

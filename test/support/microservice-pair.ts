@@ -9,7 +9,7 @@ import { Controller, Get, Inject, Injectable, Module, type DynamicModule, type I
 import { NestFactory } from '@nestjs/core';
 import { ClientsModule, EventPattern, MessagePattern, Payload, type ClientProxy } from '@nestjs/microservices';
 import type { AddressInfo, Server } from 'node:net';
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, type Observable } from 'rxjs';
 import type { SpanRecord } from '../../lib/core/types';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { TeracronModule } from '../../lib/nest/teracron.module';
@@ -73,6 +73,14 @@ export class ServiceAController implements OnModuleInit {
   async emit(): Promise<{ emitted: true }> {
     await firstValueFrom(this.client.emit('viewed', PAYLOAD), { defaultValue: undefined });
     return { emitted: true };
+  }
+
+  /** Kafka only: two records in one `ClientKafka.emitBatch()`. */
+  @Get('emit-batch')
+  async emitBatch(): Promise<{ emitted: number }> {
+    const kafka = this.client as unknown as { emitBatch(pattern: string, batch: { messages: unknown[] }): Observable<unknown> };
+    await firstValueFrom(kafka.emitBatch('viewed', { messages: [PAYLOAD, { ...PAYLOAD, qty: 4 }] }), { defaultValue: undefined });
+    return { emitted: 2 };
   }
 }
 

@@ -5,7 +5,8 @@
  *
  * - `send()`: the span opens when the Observable is subscribed (it is cold: nothing is sent
  *   before) and ends with the reply, the error, or the subscriber leaving first (`rpc.cancelled`).
- * - `emit()`: Nest dispatches at once; the span ends when the event is handed to the transport.
+ * - `emit()` (and `ClientKafka.emitBatch()`, one span for the batch): Nest dispatches at once;
+ *   the span ends when the event is handed to the transport.
  * - gRPC: the service methods of `ClientGrpcProxy.getService()` are spans like `send()`
  *   (`Service.Method`), the trace in a copy of the call's metadata.
  *
@@ -73,22 +74,9 @@ function install(): (() => void) | undefined {
         return source instanceof Observable ? tracedSend(this, source, pattern) : source;
       },
     ),
-    wrapMethod(prototype, 'emit', (original) =>
-      function emit(this: object, pattern: unknown, data: unknown): unknown {
-        const span = clientSpan(this, pattern, 'emit');
-        if (span === undefined) return Reflect.apply(original, this, [pattern, data]);
-        let result: unknown;
-        try {
-          result = runInTraceContext(span, () => Reflect.apply(original, this, [pattern, data]));
-        } catch (error) {
-          span.fail(error);
-          throw error;
-        }
-        if (result instanceof Observable) result.subscribe({ error: (error: unknown) => span.fail(error), complete: () => span.end() });
-        else span.end();
-        return result;
-      },
-    ),
+    wrapMethod(prototype, 'emit', tracedEmit),
+    // Kafka's batch: one client span for the batch; each record carries the trace (its serializer).
+    wrapMethod(nestMicroservices()?.ClientKafka?.prototype, 'emitBatch', tracedEmit),
     wrapMethod(nestMicroservices()?.ClientGrpcProxy?.prototype, 'createServiceMethod', (original) =>
       function createServiceMethod(this: object, grpcClient: unknown, methodName: string): unknown {
         const method = Reflect.apply(original, this, [grpcClient, methodName]) as unknown;
@@ -99,6 +87,24 @@ function install(): (() => void) | undefined {
   ];
   return () => {
     for (const restore of undo) restore?.();
+  };
+}
+
+/** `emit()` (and Kafka's `emitBatch()`): dispatched at once, its span ends when the event is handed to the transport. */
+function tracedEmit(original: Function): Function {
+  return function emit(this: object, pattern: unknown, data: unknown): unknown {
+    const span = clientSpan(this, pattern, 'emit');
+    if (span === undefined) return Reflect.apply(original, this, [pattern, data]);
+    let result: unknown;
+    try {
+      result = runInTraceContext(span, () => Reflect.apply(original, this, [pattern, data]));
+    } catch (error) {
+      span.fail(error);
+      throw error;
+    }
+    if (result instanceof Observable) result.subscribe({ error: (error: unknown) => span.fail(error), complete: () => span.end() });
+    else span.end();
+    return result;
   };
 }
 
