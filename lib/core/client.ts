@@ -203,8 +203,10 @@ export class TeracronClient implements TraceSink {
       this.traceTimer.unref();
       const sampler = this.sampler!;
       const adaptive = config.traceAdaptiveSampling;
+      const groups = this.spanGroups!;
       this.samplerTimer = setInterval(() => {
         sampler.tick();
+        groups.sweep();
         if (adaptive) this.lanes!.spans.setRequestsPerMinute(this.budget.requestsPerMinute);
       }, CONTROLLER_TICK_MS);
       this.samplerTimer.unref();

@@ -48,7 +48,15 @@ export interface RootSampler {
 }
 
 /** Why the spans of a trace held until its local root ends are dropped, all of them (stats().spans.dropped). */
-export type HeldDropCause = 'queue_full' | 'trace_over_cap' | 'held_full' | 'root_discarded' | 'shutdown';
+export type HeldDropCause = 'queue_full' | 'trace_over_cap' | 'held_full' | 'root_discarded' | 'never_ended' | 'shutdown';
+
+/** A trace holding spans (lib/tracing/span-group.ts), as the process side sees it. */
+export interface HeldGroup {
+  /** Its held spans; null once its root ended or it was dropped. */
+  readonly heldSpans: readonly SpanRecord[] | null;
+  /** Drops it whole (its held spans, its later spans and its root), counted under `cause`. */
+  cut(cause: HeldDropCause): void;
+}
 
 /**
  * Where the spans of a kept trace wait until its local root ends (core/export/span-groups.ts), so
@@ -56,20 +64,19 @@ export type HeldDropCause = 'queue_full' | 'trace_over_cap' | 'held_full' | 'roo
  */
 export interface SpanGroupSink {
   /**
-   * One more span for `held`, the spans its trace holds so far (`owner`: the trace's group, for
-   * freeing them when it is collected unended): null when it may wait (it is then counted as held),
-   * else why the trace is cut.
+   * One more span for `held`, the spans the trace `owner` holds so far: null when it may wait (it
+   * is then counted as held), else why the trace is cut.
    */
-  hold(held: readonly SpanRecord[], owner: object): HeldDropCause | null;
+  hold(held: readonly SpanRecord[], owner: HeldGroup): HeldDropCause | null;
   /**
    * The trace will send nothing: its `held` spans are dropped and counted under `cause`, with
    * `unbuilt` more that were never built (the root, a later child).
    */
-  dropHeld(held: readonly SpanRecord[], owner: object, cause: HeldDropCause, unbuilt: number): void;
+  dropHeld(held: readonly SpanRecord[], cause: HeldDropCause, unbuilt: number): void;
   /** Before its local root is built: null when the root and its held spans all fit, else why they were all dropped (counted). */
-  dropGroupIfFull(held: readonly SpanRecord[], owner: object): HeldDropCause | null;
+  dropGroupIfFull(held: readonly SpanRecord[]): HeldDropCause | null;
   /** The local root ended: it and its held spans go to the queue in one call. */
-  enqueueGroup(root: SpanRecord, held: readonly SpanRecord[], owner: object): void;
+  enqueueGroup(root: SpanRecord, held: readonly SpanRecord[]): void;
 }
 
 export interface TraceSink {

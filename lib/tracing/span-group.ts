@@ -14,7 +14,7 @@
  *   when the trace was queued; when it was not, it is dropped too (the same cause).
  */
 import type { SampleWindow } from '../core/sampling/sample-window';
-import type { HeldDropCause, SpanGroupSink, TraceSink } from '../core/trace-sink';
+import type { HeldDropCause, HeldGroup, SpanGroupSink, TraceSink } from '../core/trace-sink';
 import type { SpanRecord } from '../core/types';
 
 /** What the group needs of a span of its trace (a RecordingSpan). */
@@ -25,7 +25,7 @@ export interface GroupMember {
 
 const NONE: readonly SpanRecord[] = Object.freeze([]);
 
-export class SpanGroup {
+export class SpanGroup implements HeldGroup {
   /** The records of its ended children, while the root is open (allocated by the first). */
   private held: SpanRecord[] | null = null;
   /** Why the trace sends nothing more (cut, dropped for room, client stopped, root discarded); null while it may. */
@@ -37,11 +37,20 @@ export class SpanGroup {
     private readonly root: GroupMember,
   ) {}
 
+  get heldSpans(): readonly SpanRecord[] | null {
+    return this.held;
+  }
+
+  /** Dropped whole by the process side (a trace held too long: span-groups.ts). */
+  cut(cause: HeldDropCause): void {
+    if (this.cause === null) this.drop(cause, 0);
+  }
+
   /** A span of this trace ends: true when it is dropped (counted) before its record is built. */
   dropsBeforeBuild(span: GroupMember): boolean {
     if (span === this.root) return this.dropsRoot(span);
     if (this.cause !== null) {
-      this.groups.dropHeld(NONE, this, this.cause, 1);
+      this.groups.dropHeld(NONE, this.cause, 1);
       return true;
     }
     return this.rootEnded ? span.sink.dropSpanIfFull() : false;
@@ -52,7 +61,7 @@ export class SpanGroup {
     if (span === this.root) {
       const held = this.held ?? NONE;
       this.held = null;
-      return this.groups.enqueueGroup(record, held, this);
+      return this.groups.enqueueGroup(record, held);
     }
     if (this.rootEnded) return span.sink.enqueueSpan(record);
     const held = (this.held ??= []);
@@ -71,18 +80,18 @@ export class SpanGroup {
   private dropsRoot(root: GroupMember): boolean {
     this.rootEnded = true;
     if (this.cause === null) {
-      const full = this.groups.dropGroupIfFull(this.held ?? NONE, this);
+      const full = this.groups.dropGroupIfFull(this.held ?? NONE);
       if (full === null) return false;
       this.cause = full;
       this.held = null;
-    } else this.groups.dropHeld(NONE, this, this.cause, 1);
+    } else this.groups.dropHeld(NONE, this.cause, 1);
     if (root.sampleWindow !== null) root.sink.sampler?.lost(root.sampleWindow);
     return true;
   }
 
   private drop(cause: HeldDropCause, unbuilt: number): void {
     this.cause = cause;
-    this.groups.dropHeld(this.held ?? NONE, this, cause, unbuilt);
+    this.groups.dropHeld(this.held ?? NONE, cause, unbuilt);
     this.held = null;
   }
 }

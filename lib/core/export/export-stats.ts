@@ -16,7 +16,7 @@ export type DropCause =
   | 'held_full'
   /** Held spans of a trace whose local root was discarded (an excluded route): sent without it they would be a trace cut. */
   | 'root_discarded'
-  /** Held spans of a trace whose local root was garbage-collected without ever ending. */
+  /** Held spans of a trace whose local root did not end before the oldest was 9 minutes old (the ingest would refuse it), and the trace's later spans. */
   | 'never_ended'
   | `rejected_${number}`;
 
