@@ -56,6 +56,8 @@ export interface HeldGroup {
   readonly heldSpans: readonly SpanRecord[] | null;
   /** Drops it whole (its held spans, its later spans and its root), counted under `cause`. */
   cut(cause: HeldDropCause): void;
+  /** Where the process side lists it while it holds spans (-1: not listed); written by that side only. */
+  heldSlot: number;
 }
 
 /**
@@ -72,11 +74,11 @@ export interface SpanGroupSink {
    * The trace will send nothing: its `held` spans are dropped and counted under `cause`, with
    * `unbuilt` more that were never built (the root, a later child).
    */
-  dropHeld(held: readonly SpanRecord[], cause: HeldDropCause, unbuilt: number): void;
+  dropHeld(owner: HeldGroup, held: readonly SpanRecord[], cause: HeldDropCause, unbuilt: number): void;
   /** Before its local root is built: null when the root and its held spans all fit, else why they were all dropped (counted). */
-  dropGroupIfFull(held: readonly SpanRecord[]): HeldDropCause | null;
+  dropGroupIfFull(owner: HeldGroup, held: readonly SpanRecord[]): HeldDropCause | null;
   /** The local root ended: it and its held spans go to the queue in one call. */
-  enqueueGroup(root: SpanRecord, held: readonly SpanRecord[]): void;
+  enqueueGroup(owner: HeldGroup, root: SpanRecord, held: readonly SpanRecord[]): void;
 }
 
 export interface TraceSink {

@@ -31,6 +31,7 @@ export class SpanGroup implements HeldGroup {
   /** Why the trace sends nothing more (cut, dropped for room, client stopped, root discarded); null while it may. */
   private cause: HeldDropCause | null = null;
   private rootEnded = false;
+  heldSlot = -1;
 
   constructor(
     private readonly groups: SpanGroupSink,
@@ -50,7 +51,7 @@ export class SpanGroup implements HeldGroup {
   dropsBeforeBuild(span: GroupMember): boolean {
     if (span === this.root) return this.dropsRoot(span);
     if (this.cause !== null) {
-      this.groups.dropHeld(NONE, this.cause, 1);
+      this.groups.dropHeld(this, NONE, this.cause, 1);
       return true;
     }
     return this.rootEnded ? span.sink.dropSpanIfFull() : false;
@@ -61,7 +62,7 @@ export class SpanGroup implements HeldGroup {
     if (span === this.root) {
       const held = this.held ?? NONE;
       this.held = null;
-      return this.groups.enqueueGroup(record, held);
+      return this.groups.enqueueGroup(this, record, held);
     }
     if (this.rootEnded) return span.sink.enqueueSpan(record);
     const held = (this.held ??= []);
@@ -80,18 +81,18 @@ export class SpanGroup implements HeldGroup {
   private dropsRoot(root: GroupMember): boolean {
     this.rootEnded = true;
     if (this.cause === null) {
-      const full = this.groups.dropGroupIfFull(this.held ?? NONE);
+      const full = this.groups.dropGroupIfFull(this, this.held ?? NONE);
       if (full === null) return false;
       this.cause = full;
       this.held = null;
-    } else this.groups.dropHeld(NONE, this.cause, 1);
+    } else this.groups.dropHeld(this, NONE, this.cause, 1);
     if (root.sampleWindow !== null) root.sink.sampler?.lost(root.sampleWindow);
     return true;
   }
 
   private drop(cause: HeldDropCause, unbuilt: number): void {
     this.cause = cause;
-    this.groups.dropHeld(this.held ?? NONE, cause, unbuilt);
+    this.groups.dropHeld(this, this.held ?? NONE, cause, unbuilt);
     this.held = null;
   }
 }
