@@ -11,9 +11,9 @@ import type { TeracronLogger } from '../logger';
 import type { ExportKind, IngestTransport } from '../transport/ingest-transport';
 import { retryWaitMs, type BackoffSettings } from './backoff';
 import { BoundedQueue } from './bounded-queue';
-import { groupLength, pushGroup, wholeGroupCount, wholeGroupsWithin } from './queued-groups';
+import { frontGroupRoot, pushGroup, putBackWhole, shiftFrontGroup, wholeGroupCount } from './queued-groups';
 import type { ExportHealth } from './export-health';
-import { StatsCounter, type DropCause, type KindStats } from './export-stats';
+import { StatsCounter, type KindStats } from './export-stats';
 import { QueueFullWarning } from './queue-full-warning';
 import { sealBatch, SealedBacklog, type SealedBatch } from './sealed-batch';
 import { SlidingWindowPacer } from './sliding-window-pacer';
@@ -260,7 +260,7 @@ export class ExportLane<T> {
         this.stats.drop('encode_failed', batch.length);
         continue;
       }
-      await this.send(envelope, final, () => this.putBack(batch));
+      await this.send(envelope, final, () => putBackWhole(this.queue, batch));
     }
   }
 
@@ -268,15 +268,16 @@ export class ExportLane<T> {
     this.settings.beforeEncode?.();
     const staleBefore = Date.now() - STALE_AFTER_MS;
     // Drop stale and unencodable items from the front, then measure what may go.
-    // A group whose head is dropped is dropped whole: sent without it, its trace would arrive cut.
+    // Whole groups: one whose root (the first of it to start) is stale, or whose head does not
+    // encode, is dropped whole, since sent without them its trace would arrive cut.
     while (this.queue.size > 0) {
       const first = this.queue.peek()!;
-      if (this.settings.timeOf(first.item) < staleBefore) {
-        this.dropFrontGroup('stale');
+      if (this.settings.timeOf(frontGroupRoot(this.queue).item) < staleBefore) {
+        this.stats.drop('stale', shiftFrontGroup(this.queue));
         continue;
       }
       if (first.bytes < 0 && !this.encoder.measure(first)) {
-        this.dropFrontGroup('encode_failed');
+        this.stats.drop('encode_failed', shiftFrontGroup(this.queue));
         continue;
       }
       break;
@@ -289,7 +290,7 @@ export class ExportLane<T> {
     const peek = (i: number) => this.queue.peek(i);
     const count = wholeGroupCount(peek, countFitting(this.encoder, peek, available));
     if (count === 0 && this.queue.size > 0) {
-      this.dropFrontGroup('too_large');
+      this.stats.drop('too_large', shiftFrontGroup(this.queue));
       return [];
     }
     const batch: Queued<T>[] = [];
@@ -334,19 +335,6 @@ export class ExportLane<T> {
     this.stats.drop('queue_full', putBack());
     this.waitUntil = Date.now() + retryWaitMs(this.attempt++, outcome.retryAfterMs, this.settings.backoff);
     logger.debug(`${kind}: ${outcome.reason}; retrying ${count} item(s) in ${this.waitUntil - Date.now()} ms${final ? ' (shutting down)' : ''}`);
-  }
-
-  /** A failed batch back at the front for its retry, whole groups only; returns how many items did not fit (dropped). */
-  private putBack(batch: Queued<T>[]): number {
-    const kept = wholeGroupsWithin(batch, Math.max(0, this.settings.capacity - this.queue.size));
-    this.queue.unshiftAll(kept === batch.length ? batch : batch.slice(0, kept));
-    return batch.length - kept;
-  }
-
-  private dropFrontGroup(cause: DropCause): void {
-    const count = Math.min(this.queue.size, groupLength(this.queue.peek()!));
-    for (let i = 0; i < count; i++) this.queue.shift();
-    this.stats.drop(cause, count);
   }
 
   private scheduleRetry(ms: number): void {

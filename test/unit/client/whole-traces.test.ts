@@ -253,6 +253,31 @@ describe('whole traces from one process', () => {
     }
   });
 
+  it('a root discarded after it started (an excluded route) takes what its trace held with it, and its later spans', async () => {
+    const ingest = await startTestIngest();
+    const client = clientFor(ingest.domain);
+    try {
+      client.start();
+      const root = startSpan('request', { sink: client, root: true });
+      const late = runInSpan(root, () => {
+        for (let i = 0; i < 2; i++) startSpan('step', { sink: client }).end();
+        return startSpan('background', { sink: client });
+      });
+      root.discard();
+      late.end();
+      serve(client, 0);
+      const stats = client.stats().spans;
+      assert.deepEqual([stats.held, stats.dropped.root_discarded, stats.inQueue], [0, 3, 2], JSON.stringify(stats));
+      assertAddsUp(stats, 'after the discard');
+      await client.flush();
+      await ingest.waitFor((server) => server.spans().length === 2);
+      assert.equal(ingest.spans().filter((s) => s.trace_id === root.traceId).length, 0);
+    } finally {
+      await client.stop(1000);
+      await ingest.close();
+    }
+  });
+
   it('a child that ends after its root (fire-and-forget) is queued alone, under its root', async () => {
     const ingest = await startTestIngest();
     const client = clientFor(ingest.domain);
