@@ -315,7 +315,7 @@ export class TeracronClient implements TraceSink {
       const dropLine = describeDrops({ spans: stats.spans, events: stats.events, metrics: stats.metrics });
       if (dropLine !== undefined) this.config.logger.warn(`stopped with data dropped: ${dropLine}`);
       if (stats.spans.held > 0) {
-        this.config.logger.warn(`stopped with ${stats.spans.held} span(s) of traces still open (their local root had not ended): never sent, counted in stats().spans.held until their root ends or is collected`);
+        this.config.logger.warn(`stopped with ${stats.spans.held} span(s) of traces still open (their local root had not ended): never sent, counted in stats().spans.held until their root ends (then as dropped, shutdown)`);
       }
     } finally {
       this.collector.stop?.();

@@ -67,7 +67,7 @@ describe('whole traces from one process', () => {
     }
   });
 
-  it('a trace larger than one request still arrives whole, across requests; smaller ones share none', async () => {
+  it('a trace larger than one request still arrives whole, across requests, its root in the last; smaller ones are never split', async () => {
     const ingest = await startTestIngest();
     const client = clientFor(ingest.domain);
     try {
@@ -86,14 +86,23 @@ describe('whole traces from one process', () => {
       const accepted = ingest.requests().filter((r) => r.route === 'traces' && r.status === 202);
       assert.ok(accepted.length >= 3, `${accepted.length} requests`);
       let offset = 0;
-      for (const request of accepted) {
+      const carryingBig: number[] = [];
+      let bigRootIn = -1;
+      accepted.forEach((request, index) => {
         const inRequest = ingest.spans().slice(offset, offset + request.accepted);
         offset += request.accepted;
         for (const [traceId, spans] of byTrace(inRequest)) {
-          if (spans.includes(big[0]!) || traceId === big[0]!.trace_id) continue;
+          if (traceId === big[0]!.trace_id) {
+            carryingBig.push(index);
+            if (spans.some((s) => s.parent_span_id === null)) bigRootIn = index;
+            continue;
+          }
           assert.equal(spans.length, traces.get(traceId)!.length, `trace ${traceId} split across requests`);
         }
-      }
+      });
+      // The big trace went in two requests, its root in the last of them: a root received means its trace was.
+      assert.equal(carryingBig.length, 2);
+      assert.equal(bigRootIn, carryingBig[1]);
     } finally {
       await client.stop(1000);
       await ingest.close();
