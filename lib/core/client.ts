@@ -13,6 +13,7 @@ import { DEFAULT_BACKOFF, type BackoffSettings } from './export/backoff';
 import { ExportHealth } from './export/export-health';
 import { ExportLane } from './export/export-lane';
 import { describeDrops, type KindStats } from './export/export-stats';
+import { MAX_HELD_PER_TRACE, SpanGroups, type HeldSpanLimits } from './export/span-groups';
 import { TargetProcessGoneError, type MetricsCollector } from './metrics/metrics-collector';
 import { ProcessMetricsCollector } from './metrics/process-metrics-collector';
 import { RemoteProcessCollector } from './metrics/remote-process-collector';
@@ -40,6 +41,8 @@ export interface TeracronClientInternals {
   /** Shorter retry timings for tests. */
   backoff?: BackoffSettings;
   pacing?: boolean;
+  /** Caps on spans held until their local root ends (tests use small ones). Default: MAX_HELD_PER_TRACE a trace, the span queue's capacity in all. */
+  heldSpans?: Partial<HeldSpanLimits>;
 }
 
 /** Carries the internals through the one-argument constructor; never exported, so users cannot set it. */
@@ -55,7 +58,7 @@ export function withClientInternals(options: TeracronOptions, internals: Teracro
   return { ...options, [INTERNALS]: internals } as TeracronOptions;
 }
 
-/** Per kind, `enqueued = sent + droppedTotal + inQueue + inFlight` at every moment; `traces`: local traces and the effective sample rate. */
+/** Per kind, `enqueued = sent + droppedTotal + inQueue + inFlight + held` at every moment; `traces`: local traces and the effective sample rate. */
 export interface TeracronStats {
   metrics: KindStats;
   spans: KindStats;
@@ -81,6 +84,7 @@ export class TeracronClient implements TraceSink {
   readonly config: ResolvedConfig;
   readonly tracing: TracingSettings;
   readonly sampler: TraceSampler | undefined;
+  readonly spanGroups: SpanGroups | undefined;
   private readonly budget: TraceBudget;
   private samplerTimer: NodeJS.Timeout | undefined;
   private readonly lanes: Lanes | undefined;
@@ -156,11 +160,12 @@ export class TeracronClient implements TraceSink {
       ),
     };
     const spans = this.lanes.spans;
+    this.spanGroups = new SpanGroups(spans, { perTrace: MAX_HELD_PER_TRACE, total: spanCapacity, ...internals.heldSpans }, () => this.state === 'running');
     this.sampler = new TraceSampler({
       configuredRate: config.traceSampleRate,
       adaptive,
       budget: this.budget,
-      queueSize: () => spans.size + spans.stats.inFlight,
+      queueSize: () => spans.size + spans.stats.inFlight + spans.stats.held,
       queueCapacity: spanCapacity,
       spansRecorded: () => spans.stats.enqueued,
     });
@@ -198,8 +203,10 @@ export class TeracronClient implements TraceSink {
       this.traceTimer.unref();
       const sampler = this.sampler!;
       const adaptive = config.traceAdaptiveSampling;
+      const groups = this.spanGroups!;
       this.samplerTimer = setInterval(() => {
         sampler.tick();
+        groups.sweep();
         if (adaptive) this.lanes!.spans.setRequestsPerMinute(this.budget.requestsPerMinute);
       }, CONTROLLER_TICK_MS);
       this.samplerTimer.unref();
@@ -273,7 +280,7 @@ export class TeracronClient implements TraceSink {
   }
 
   stats(): TeracronStats {
-    const empty = { enqueued: 0, sent: 0, retried: 0, dropped: {}, droppedTotal: 0, inQueue: 0, inFlight: 0, requests: 0 };
+    const empty = { enqueued: 0, sent: 0, retried: 0, dropped: {}, droppedTotal: 0, inQueue: 0, inFlight: 0, held: 0, requests: 0 };
     const scrubber = { failures: this.scrubberFailures };
     if (!this.lanes) return { metrics: empty, spans: { ...empty }, events: { ...empty }, scrubber, traces: this.emptyTraceStats() };
     return { metrics: this.lanes.metrics.snapshot(), spans: this.lanes.spans.snapshot(), events: this.lanes.events.snapshot(), scrubber, traces: this.sampler!.snapshot() };
@@ -307,6 +314,9 @@ export class TeracronClient implements TraceSink {
       this.config.logger.debug(`stopped: sent ${stats.metrics.sent} metrics, ${stats.spans.sent} spans, ${stats.events.sent} events`);
       const dropLine = describeDrops({ spans: stats.spans, events: stats.events, metrics: stats.metrics });
       if (dropLine !== undefined) this.config.logger.warn(`stopped with data dropped: ${dropLine}`);
+      if (stats.spans.held > 0) {
+        this.config.logger.warn(`stopped with ${stats.spans.held} span(s) of traces still open (their local root had not ended): never sent, counted in stats().spans.held until their root ends (then as dropped, shutdown)`);
+      }
     } finally {
       this.collector.stop?.();
       // Sockets still connecting, handshaking or trickling end here, not when the network decides.

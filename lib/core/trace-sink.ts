@@ -39,6 +39,46 @@ export interface RootSampler {
   takeFailure(newTrace: boolean): boolean;
   /** A local trace not kept turned out to be excluded (an HTTP route excluded by its template): no longer counted as offered in its window. */
   withdraw(newTrace: boolean): void;
+  /**
+   * A kept trace whose root will not be sent after all (its group was dropped whole for room, cut
+   * by a cap, or the client stopped): counted as dropped, and no longer kept in its window, so the
+   * window's other roots stand for it.
+   */
+  lost(window: SampleWindow): void;
+}
+
+/** Why the spans of a trace held until its local root ends are dropped, all of them (stats().spans.dropped). */
+export type HeldDropCause = 'queue_full' | 'trace_over_cap' | 'held_full' | 'root_discarded' | 'never_ended' | 'shutdown';
+
+/** A trace holding spans (lib/tracing/span-group.ts), as the process side sees it. */
+export interface HeldGroup {
+  /** Its held spans; null once its root ended or it was dropped. */
+  readonly heldSpans: readonly SpanRecord[] | null;
+  /** Drops it whole (its held spans, its later spans and its root), counted under `cause`. */
+  cut(cause: HeldDropCause): void;
+  /** Where the process side lists it while it holds spans (-1: not listed); written by that side only. */
+  heldSlot: number;
+}
+
+/**
+ * Where the spans of a kept trace wait until its local root ends (core/export/span-groups.ts), so
+ * the trace goes to the export queue whole or not at all. O(1) but `enqueueGroup`, never throws.
+ */
+export interface SpanGroupSink {
+  /**
+   * One more span for `held`, the spans the trace `owner` holds so far: null when it may wait (it
+   * is then counted as held), else why the trace is cut.
+   */
+  hold(held: readonly SpanRecord[], owner: HeldGroup): HeldDropCause | null;
+  /**
+   * The trace will send nothing: its `held` spans are dropped and counted under `cause`, with
+   * `unbuilt` more that were never built (the root, a later child).
+   */
+  dropHeld(owner: HeldGroup, held: readonly SpanRecord[], cause: HeldDropCause, unbuilt: number): void;
+  /** Before its local root is built: null when the root and its held spans all fit, else why they were all dropped (counted). */
+  dropGroupIfFull(owner: HeldGroup, held: readonly SpanRecord[]): HeldDropCause | null;
+  /** The local root ended: it and its held spans go to the queue in one call. */
+  enqueueGroup(owner: HeldGroup, root: SpanRecord, held: readonly SpanRecord[]): void;
 }
 
 export interface TraceSink {
@@ -46,6 +86,8 @@ export interface TraceSink {
   readonly tracing: TracingSettings;
   /** Without one, traces are decided at `tracing.sampleRate` and nothing is counted. */
   readonly sampler?: RootSampler;
+  /** Without one, every span is queued alone when it ends (a test's in-memory sink, the testing module). */
+  readonly spanGroups?: SpanGroupSink;
   /**
    * O(1), never throws. True when the span queue is full: the span that was about to be built
    * is counted as dropped, so the caller skips building it (an app busier than the export

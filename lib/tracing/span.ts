@@ -8,6 +8,7 @@ import type { TraceSink } from '../core/trace-sink';
 import type { SpanRecord, SpanStatus } from '../core/types';
 import type { SpanHandle, TraceContext } from './span-handle';
 import { emitSpanEnded, emitSpanStarted } from './events';
+import type { SpanGroup } from './span-group';
 import { cutText, errorFieldsOf, OPERATION_MAX, type ErrorFields, SPAN_ERROR_MESSAGE_MAX, WORKFLOW_MAX } from './sanitize';
 import { scrubbedCaptured, scrubbedError, scrubbedMetadata } from './scrub';
 
@@ -45,6 +46,11 @@ export class RecordingSpan implements SpanHandle {
    * carries as `metadata.sample_rate`. A field, not a subclass, so every recorded span has one shape.
    */
   sampleWindow: SampleWindow | null = null;
+  /**
+   * The group of its local root (span-group.ts), set when it is born (trace-start.ts): its record
+   * waits there until the root ends. Null without one (a sink that queues every span alone).
+   */
+  group: SpanGroup | null = null;
   /** The context a @Trace call entered this span from, put back when the call returns. */
   outerContext: TraceContext | undefined = undefined;
 
@@ -110,6 +116,7 @@ export class RecordingSpan implements SpanHandle {
   discard(): void {
     // A kept root excluded after it started (an HTTP route excluded by its template) stands for no request.
     if (!this.ended && this.sampleWindow !== null) this.sampleWindow.withdraw();
+    if (!this.ended) this.group?.discarded(this);
     this.ended = true;
     this.metadata = null;
     this.captured = null;
@@ -120,11 +127,16 @@ export class RecordingSpan implements SpanHandle {
     this.ended = true;
     try {
       const durationMs = Math.max(0, performance.now() - this.startMono);
-      const dropped = this.sink.dropSpanIfFull();
+      const group = this.group;
+      const dropped = group === null ? this.sink.dropSpanIfFull() : group.dropsBeforeBuild(this);
       const emitEvents = this.sink.tracing.emitEvents;
       // Scrubbed once for the span and its *_failed event; not at all when neither is sent.
       const errorFields = hasError && (!dropped || emitEvents) ? scrubbedError(this.sink, errorFieldsOf(error)) : undefined;
-      if (!dropped) this.sink.enqueueSpan(this.record(status, durationMs, errorFields));
+      if (!dropped) {
+        const record = this.record(status, durationMs, errorFields);
+        if (group === null) this.sink.enqueueSpan(record);
+        else group.add(this, record);
+      }
       this.metadata = null;
       this.captured = null;
       if (emitEvents && this.announced) emitSpanEnded(this, status, durationMs, errorFields);

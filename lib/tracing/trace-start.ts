@@ -12,6 +12,7 @@ import { parseTraceHeader } from './trace-header';
 import { WatchedRootSpan } from './local-root-span';
 import { shouldSample } from './sampling';
 import { NOOP_SPAN, RecordingSpan, UnsampledSpan, type SpanHandle } from './span';
+import { SpanGroup } from './span-group';
 
 export interface StartSpanOptions {
   /** What ran; default the workflow name. */
@@ -65,15 +66,22 @@ export function continueTrace(sink: TraceSink, traceId: string, parentSpanId: st
 function localRoot(sink: TraceSink, traceId: string, parentSpanId: string | null, workflow: string, operation: string, isRoot: boolean): SpanHandle {
   const sampler = sink.sampler;
   if (sampler === undefined) {
-    return isSampled(sink, traceId) ? new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
+    return isSampled(sink, traceId) ? grouped(new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot)) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
   }
   const window = admitted(sampler, traceId, parentSpanId === null);
   if (window !== null) {
     const root = new RecordingSpan(sink, traceId, newSpanId(), parentSpanId, workflow, operation, isRoot);
     root.sampleWindow = window;
-    return root;
+    return grouped(root);
   }
   return sampler.keepsFailures ? new WatchedRootSpan(sink, traceId, parentSpanId, workflow, operation, isRoot) : new UnsampledSpan(sink, traceId, parentSpanId, isRoot);
+}
+
+/** A local root: the group its trace's spans wait in until it ends, when its client holds spans. */
+function grouped(root: RecordingSpan): RecordingSpan {
+  const groups = root.sink.spanGroups;
+  if (groups !== undefined) root.group = new SpanGroup(groups, root);
+  return root;
 }
 
 export function isRecordingSink(sink: TraceSink | undefined): sink is TraceSink {
@@ -89,7 +97,12 @@ function spanIn(sink: TraceSink, context: TraceContext | undefined, workflow: st
       // Under a watched root a child gets the root's stand-in: ending the child must not end the root.
       return current.watched ? (current as WatchedRootSpan).childStandIn() : current;
     }
-    return new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
+    const span = new RecordingSpan(sink, context.traceId, newSpanId(), context.contextSpanId, workflow, operation, false);
+    // Under a continued trace's context (no span of ours open) it is a local root; else it joins its parent's group.
+    const parent = context.span;
+    if (parent === null) return grouped(span);
+    span.group = (parent as RecordingSpan).group;
+    return span;
   }
   return localRoot(sink, newTraceId(), null, workflow, operation, true);
 }

@@ -98,7 +98,7 @@ for (const { timeoutSeconds, platform, deadlineMs } of CASES) {
           const spans = client.stats().spans;
           assert.equal(spans.inFlight, 0);
           assert.equal(spans.dropped.shutdown, 2, 'the batch destroyed at the deadline is counted');
-          assert.equal(spans.enqueued, spans.sent + spans.droppedTotal + spans.inQueue + spans.inFlight);
+          assert.equal(spans.enqueued, spans.sent + spans.droppedTotal + spans.inQueue + spans.inFlight + spans.held);
           assert.equal(warnings.filter((line) => line.startsWith('stopped with data dropped: ')).length, 1);
           assert.match(warnings.find((line) => line.startsWith('stopped with data dropped: '))!, /spans 2 \(shutdown 2\)/);
           if (lookup) assert.ok(lookup.calls() > 0, 'the client looked the host up through dns.lookup');

@@ -21,6 +21,8 @@ export interface Queued<T> {
   item: T;
   encoded?: string | number[];
   bytes: number;
+  /** Items of its group queued after it (the spans of one trace, core/export/queued-groups.ts); 0 or absent: it ends its group. */
+  groupLeft?: number;
 }
 
 export interface BatchEncoder<T> {

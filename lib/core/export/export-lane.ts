@@ -11,6 +11,7 @@ import type { TeracronLogger } from '../logger';
 import type { ExportKind, IngestTransport } from '../transport/ingest-transport';
 import { retryWaitMs, type BackoffSettings } from './backoff';
 import { BoundedQueue } from './bounded-queue';
+import { frontGroupRoot, pushGroup, putBackWhole, shiftFrontGroup, wholeGroupCount } from './queued-groups';
 import type { ExportHealth } from './export-health';
 import { StatsCounter, type KindStats } from './export-stats';
 import { QueueFullWarning } from './queue-full-warning';
@@ -91,10 +92,43 @@ export class ExportLane<T> {
       this.stats.drop('shutdown');
       return;
     }
-    if (!this.queue.push({ item, bytes: -1 })) {
+    if (!this.queue.push({ item, bytes: -1, groupLeft: 0 })) {
       this.dropQueueFull();
       return;
     }
+    this.flushIfDue();
+  }
+
+  /** Room for `count` more items now (a local root about to be built, with the spans its trace held). */
+  hasRoomFor(count: number): boolean {
+    return !this.stopped && this.queue.size + count <= this.settings.capacity;
+  }
+
+  /**
+   * A trace whose local root ended: the root and the spans it held, queued together (one request
+   * carries them when they fit) or, without room for all, none (counted). The held spans were
+   * counted as enqueued (and held) when they were held.
+   */
+  enqueueGroup(root: T, held: readonly T[]): void {
+    const stats = this.stats;
+    stats.enqueued++;
+    stats.held -= held.length;
+    const count = held.length + 1;
+    if (this.stopped) return stats.drop('shutdown', count);
+    if (!this.hasRoomFor(count)) {
+      stats.drop('queue_full', count);
+      return this.fullWarning.dropped();
+    }
+    pushGroup(this.queue, root, held);
+    this.flushIfDue();
+  }
+
+  /** The queue-full warning for items refused before they reached enqueue (a group with no room, span-groups.ts). */
+  warnQueueFull(): void {
+    this.fullWarning.dropped();
+  }
+
+  private flushIfDue(): void {
     if (this.queue.size >= this.settings.flushAt && this.scheduled === undefined && this.inFlight === undefined) {
       // Deferred so the caller (a span ending in user code) never pays for encoding or encryption.
       this.scheduled = setImmediate(() => {
@@ -226,7 +260,7 @@ export class ExportLane<T> {
         this.stats.drop('encode_failed', batch.length);
         continue;
       }
-      await this.send(envelope, final, () => this.queue.unshiftAll(batch));
+      await this.send(envelope, final, () => putBackWhole(this.queue, batch));
     }
   }
 
@@ -234,16 +268,16 @@ export class ExportLane<T> {
     this.settings.beforeEncode?.();
     const staleBefore = Date.now() - STALE_AFTER_MS;
     // Drop stale and unencodable items from the front, then measure what may go.
+    // Whole groups: one whose root (the first of it to start) is stale, or whose head does not
+    // encode, is dropped whole, since sent without them its trace would arrive cut.
     while (this.queue.size > 0) {
       const first = this.queue.peek()!;
-      if (this.settings.timeOf(first.item) < staleBefore) {
-        this.queue.shift();
-        this.stats.drop('stale');
+      if (this.settings.timeOf(frontGroupRoot(this.queue).item) < staleBefore) {
+        this.stats.drop('stale', shiftFrontGroup(this.queue));
         continue;
       }
       if (first.bytes < 0 && !this.encoder.measure(first)) {
-        this.queue.shift();
-        this.stats.drop('encode_failed');
+        this.stats.drop('encode_failed', shiftFrontGroup(this.queue));
         continue;
       }
       break;
@@ -253,10 +287,10 @@ export class ExportLane<T> {
       const entry = this.queue.peek(i)!;
       if (entry.bytes < 0 && !this.encoder.measure(entry)) entry.bytes = Number.MAX_SAFE_INTEGER;
     }
-    const count = countFitting(this.encoder, (i) => this.queue.peek(i), available);
+    const peek = (i: number) => this.queue.peek(i);
+    const count = wholeGroupCount(peek, countFitting(this.encoder, peek, available));
     if (count === 0 && this.queue.size > 0) {
-      this.queue.shift();
-      this.stats.drop('too_large');
+      this.stats.drop('too_large', shiftFrontGroup(this.queue));
       return [];
     }
     const batch: Queued<T>[] = [];

@@ -1,6 +1,6 @@
 /**
  * What happened to the items of one kind: the numbers `client.stats()` reports. At every moment
- * `enqueued = sent + droppedTotal + inQueue + inFlight`.
+ * `enqueued = sent + droppedTotal + inQueue + inFlight + held`.
  */
 export type DropCause =
   | 'queue_full'
@@ -10,6 +10,14 @@ export type DropCause =
   | 'encode_failed'
   /** Refused one by one by the ingest (the `dropped` of its 202 body). */
   | 'server_dropped'
+  /** Spans of a trace cut whole: it held more than its cap of spans waiting for its local root (span-groups.ts). */
+  | 'trace_over_cap'
+  /** Spans of a trace cut whole: the process held its cap of spans waiting for their local roots. */
+  | 'held_full'
+  /** Held spans of a trace whose local root was discarded (an excluded route): sent without it they would be a trace cut. */
+  | 'root_discarded'
+  /** Held spans of a trace whose local root did not end before the oldest was 9 minutes old (the ingest would refuse it), and the trace's later spans. */
+  | 'never_ended'
   | `rejected_${number}`;
 
 export interface KindStats {
@@ -22,6 +30,8 @@ export interface KindStats {
   inQueue: number;
   /** Items of the request on the wire now. */
   inFlight: number;
+  /** Spans of kept traces waiting for their local root to end, counted as enqueued (0 for the other kinds). */
+  held: number;
   requests: number;
 }
 
@@ -31,6 +41,7 @@ export class StatsCounter {
   retried = 0;
   requests = 0;
   inFlight = 0;
+  held = 0;
   droppedTotal = 0;
   private readonly dropped: Partial<Record<DropCause, number>> = {};
 
@@ -49,6 +60,7 @@ export class StatsCounter {
       droppedTotal: this.droppedTotal,
       inQueue,
       inFlight: this.inFlight,
+      held: this.held,
       requests: this.requests,
     };
   }

@@ -68,6 +68,17 @@ export class SampleWindow {
     if (this.state === REVISABLE && this.kept > 0) this.settle();
   }
 
+  /**
+   * A kept root of this window will not be sent (its trace was dropped whole): it no longer
+   * counts as kept, so the window's other roots stand for its request. Once final, too late: the
+   * sum misses it (counted in stats().traces.dropped).
+   */
+  lose(): void {
+    if (this.state === FINAL || this.kept === 0) return;
+    this.kept--;
+    if (this.state === REVISABLE && this.kept > 0) this.settle();
+  }
+
   /** Seals a window that kept something; returns the failed roots sent alone it hands on. */
   seal(): number {
     this.state = REVISABLE;

@@ -23,7 +23,7 @@ export interface TraceSamplingStats {
   kept: number;
   /** Not kept by the effective rate. */
   unsampled: number;
-  /** Kept by the rate but not admitted: the export queue was too full for a whole trace. */
+  /** Kept by the rate but not sent: not admitted (the export queue was too full for a whole trace), or admitted and then dropped whole at its root's end (no room, a cap, the client stopped). */
   dropped: number;
   /** Failed roots of traces not kept, sent alone within the failure share. */
   keptOnFailure: number;
@@ -41,7 +41,7 @@ export interface TraceSamplerSettings {
   configuredRate: number;
   adaptive: boolean;
   budget: TraceBudget;
-  /** Spans the export queue holds now, and at most. */
+  /** Spans the export queue holds now (held spans of open traces included), and at most. */
   queueSize(): number;
   queueCapacity: number;
   /** Spans recorded so far (the lane's enqueued count). */
@@ -56,6 +56,8 @@ export class TraceSampler implements RootSampler {
   private kept = 0;
   private unsampled = 0;
   private dropped = 0;
+  /** Of the kept, dropped whole after admission (lost()): reported as dropped, not kept. */
+  private lostAfterAdmit = 0;
   private keptOnFailure = 0;
   private failuresNotKept = 0;
   private readonly controller: SampleRateController;
@@ -120,6 +122,11 @@ export class TraceSampler implements RootSampler {
     return this.newTraces.unattributed();
   }
 
+  lost(window: SampleWindow): void {
+    this.lostAfterAdmit++;
+    window.lose();
+  }
+
   withdraw(newTrace: boolean): void {
     const window = (newTrace ? this.newTraces : this.continuedTraces).current;
     if (window.offered > window.kept) window.offered--;
@@ -160,9 +167,9 @@ export class TraceSampler implements RootSampler {
   snapshot(): TraceSamplingStats {
     return {
       offered: this.offered,
-      kept: this.kept,
+      kept: this.kept - this.lostAfterAdmit,
       unsampled: this.unsampled,
-      dropped: this.dropped,
+      dropped: this.dropped + this.lostAfterAdmit,
       keptOnFailure: this.keptOnFailure,
       failuresNotKept: this.failuresNotKept,
       effectiveRate: this.effectiveRate,

@@ -2,12 +2,12 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KindStats } from '../../../lib/core/export/export-stats';
 import { FALLBACK_WORKFLOW } from '../../../lib/tracing/trace-start';
-import { span as runInNewSpan, startSpan } from '../../../lib/tracing/tracer';
+import { runInSpan, span as runInNewSpan, startSpan } from '../../../lib/tracing/tracer';
 import { startTestIngest } from '../../support/start-ingest';
-import { clientFor, quietLogger, span } from './client-harness';
+import { clientFor, FAST_RETRIES, quietLogger, span } from './client-harness';
 
 function assertAddsUp(stats: KindStats, when: string): void {
-  assert.equal(stats.enqueued, stats.sent + stats.droppedTotal + stats.inQueue + stats.inFlight, `${when}: ${JSON.stringify(stats)}`);
+  assert.equal(stats.enqueued, stats.sent + stats.droppedTotal + stats.inQueue + stats.inFlight + stats.held, `${when}: ${JSON.stringify(stats)}`);
 }
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -46,6 +46,50 @@ describe('TeracronClient: stats() adds up', () => {
       assert.equal(stats.enqueued, 10_000);
       assert.equal(stats.inQueue + stats.inFlight, 0);
       assert.ok(inFlightSeen > 0, 'some samples caught a batch in flight');
+      assert.equal(ingest.spans().length, stats.sent);
+    } finally {
+      await client.stop(1000);
+      await ingest.close();
+    }
+  });
+
+  it('enqueued = sent + dropped + queued + in flight + held, with traces open across ticks, cut by the caps and dropped for room', async (t) => {
+    const ingest = await startTestIngest();
+    ingest.injectFaults({ delayMs: 15, count: Infinity, route: 'traces' });
+    // Small caps so cuts happen as well: 12 spans a trace, 300 held in the process.
+    const client = clientFor(ingest.domain, { traceAdaptiveSampling: false }, { ...FAST_RETRIES, heldSpans: { perTrace: 12, total: 300 } });
+    let heldSeen = 0;
+    const sample = (when: string) => {
+      const stats = client.stats().spans;
+      assertAddsUp(stats, when);
+      if (stats.held > 0) heldSeen++;
+    };
+    try {
+      client.start();
+      for (let round = 0; round < 30; round++) {
+        // 40 traces of 1 + (round % 16) children stay open over a few ticks; their roots end later.
+        const roots = Array.from({ length: 40 }, () => startSpan('load', { sink: client, root: true }));
+        for (const root of roots) runInSpan(root, () => {
+          for (let c = 0; c < 1 + (round % 16); c++) startSpan('step', { sink: client }).end();
+        });
+        sample(`round ${round}, roots open`);
+        for (let k = 0; k < 3; k++) {
+          await nextTick();
+          sample(`round ${round}, tick ${k}`);
+        }
+        for (const root of roots) root.end();
+        sample(`round ${round}, roots ended`);
+      }
+      for (let i = 0; i < 100 && client.stats().spans.inQueue + client.stats().spans.inFlight > 0; i++) {
+        await client.flush();
+        sample(`drain ${i}`);
+      }
+      const stats = client.stats().spans;
+      t.diagnostic(JSON.stringify(stats));
+      assert.ok(heldSeen > 0);
+      assert.ok((stats.dropped.trace_over_cap ?? 0) > 0 && (stats.dropped.held_full ?? 0) > 0, 'both caps cut traces');
+      assert.ok((stats.dropped.queue_full ?? 0) > 0, 'roots found no room for their groups');
+      assert.equal(stats.held, 0);
       assert.equal(ingest.spans().length, stats.sent);
     } finally {
       await client.stop(1000);
