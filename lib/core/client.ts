@@ -7,11 +7,9 @@ import { registerRunningClient, releaseExportOrigin, unregisterRunningClient } f
 import { describeApiKey } from './config/api-key';
 import type { TeracronOptions } from './config/options';
 import { resolveConfig, type ResolvedConfig } from './config/resolve-config';
-import { eventBatchEncoder, metricsBatchEncoder, traceBatchEncoder } from './encoding/batch-encoders';
-import { INGEST_CONTRACT } from './ingest-contract';
+import { createLanes, spanQueueCapacity, type Lanes } from './client-lanes';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './export/backoff';
 import { ExportHealth } from './export/export-health';
-import { ExportLane } from './export/export-lane';
 import { describeDrops, type KindStats } from './export/export-stats';
 import { MAX_HELD_PER_TRACE, SpanGroups, type HeldSpanLimits } from './export/span-groups';
 import { TargetProcessGoneError, type MetricsCollector } from './metrics/metrics-collector';
@@ -19,7 +17,6 @@ import { ProcessMetricsCollector } from './metrics/process-metrics-collector';
 import { RemoteProcessCollector } from './metrics/remote-process-collector';
 import { CONTROLLER_TICK_MS, TraceSampler, type TraceSamplingStats } from './sampling/trace-sampler';
 import { TraceBudget } from './sampling/trace-budget';
-import { SDK_VERSION } from './sdk-version';
 import type { TracingScrubberField } from './config/options';
 import type { ScrubberFailure, TraceSink, TracingSettings } from './trace-sink';
 import { IngestTransport } from './transport/ingest-transport';
@@ -69,16 +66,7 @@ export interface TeracronStats {
   traces: TraceSamplingStats;
 }
 
-
-const EVENTS_FLUSH_AT = 50;
-const EVENT_QUEUE_CAPACITY = 500;
 const DEFAULT_STOP_DEADLINE_MS = 5_000;
-
-interface Lanes {
-  metrics: ExportLane<MetricsSnapshot>;
-  spans: ExportLane<SpanRecord>;
-  events: ExportLane<WorkflowEventRecord>;
-}
 
 export class TeracronClient implements TraceSink {
   readonly config: ResolvedConfig;
@@ -124,46 +112,22 @@ export class TeracronClient implements TraceSink {
       timeoutMs: config.timeoutSeconds * 1000,
       logger: config.logger,
     });
-    const health = new ExportHealth(new URL(config.origin).host, config.logger);
-    const common = { pacing: internals.pacing ?? true, backoff: internals.backoff ?? DEFAULT_BACKOFF, logger: config.logger, health };
-    const key = credentials.publicKey;
-    const adaptive = config.traceAdaptiveSampling;
-    const spanCapacity = Math.min(20_000, Math.max(2_000, config.traceBatchSize * 2));
-    this.lanes = {
-      metrics: new ExportLane(
-        { ...common, kind: 'metrics', capacity: Math.min(20_000, Math.max(100, config.maxBufferSize * 4)), flushAt: config.maxBufferSize, requestsPerMinute: INGEST_CONTRACT.metrics.perMinute, timeOf: (s) => s.timestamp },
-        metricsBatchEncoder({ sdkVersion: SDK_VERSION, runtimeVersion: process.versions.node }),
-        this.transport,
-        key,
-      ),
-      spans: new ExportLane(
-        {
-          ...common,
-          kind: 'traces',
-          capacity: spanCapacity,
-          flushAt: config.traceBatchSize,
-          requestsPerMinute: adaptive ? this.budget.requestsPerMinute : INGEST_CONTRACT.traces.perMinute,
-          slidingWindow: adaptive,
-          onRateLimited: (usedShare) => this.budget.rateLimited(usedShare),
-          beforeEncode: () => this.sampler?.finalizeWindows(),
-          timeOf: (s) => s.started_at,
-        },
-        traceBatchEncoder(credentials.slug),
-        this.transport,
-        key,
-      ),
-      events: new ExportLane(
-        { ...common, kind: 'events', capacity: EVENT_QUEUE_CAPACITY, flushAt: EVENTS_FLUSH_AT, requestsPerMinute: INGEST_CONTRACT.events.perMinute, timeOf: (e) => e.timestamp },
-        eventBatchEncoder(credentials.slug),
-        this.transport,
-        key,
-      ),
-    };
+    const spanCapacity = spanQueueCapacity(config);
+    this.lanes = createLanes(config, {
+      transport: this.transport,
+      publicKey: credentials.publicKey,
+      slug: credentials.slug,
+      health: new ExportHealth(new URL(config.origin).host, config.logger),
+      pacing: internals.pacing ?? true,
+      backoff: internals.backoff ?? DEFAULT_BACKOFF,
+      budget: this.budget,
+      beforeEncodingSpans: () => this.sampler?.finalizeWindows(),
+    });
     const spans = this.lanes.spans;
     this.spanGroups = new SpanGroups(spans, { perTrace: MAX_HELD_PER_TRACE, total: spanCapacity, ...internals.heldSpans }, () => this.state === 'running');
     this.sampler = new TraceSampler({
       configuredRate: config.traceSampleRate,
-      adaptive,
+      adaptive: config.traceAdaptiveSampling,
       budget: this.budget,
       queueSize: () => spans.size + spans.stats.inFlight + spans.stats.held,
       queueCapacity: spanCapacity,

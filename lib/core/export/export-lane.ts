@@ -6,12 +6,13 @@
  * by a previous process arrive already sealed and go first.
  */
 import type { KeyObject } from 'node:crypto';
-import { countFitting, type BatchEncoder, type Queued } from '../encoding/batch-encoders';
+import type { BatchEncoder, Queued } from '../encoding/batch-encoders';
 import type { TeracronLogger } from '../logger';
 import type { ExportKind, IngestTransport } from '../transport/ingest-transport';
 import { retryWaitMs, type BackoffSettings } from './backoff';
 import { BoundedQueue } from './bounded-queue';
-import { frontGroupRoot, pushGroup, putBackWhole, shiftFrontGroup, wholeGroupCount } from './queued-groups';
+import { STALE_AFTER_MS, takeNextBatch } from './next-batch';
+import { pushGroup, putBackWhole } from './queued-groups';
 import type { ExportHealth } from './export-health';
 import { StatsCounter, type KindStats } from './export-stats';
 import { QueueFullWarning } from './queue-full-warning';
@@ -19,8 +20,6 @@ import { sealBatch, SealedBacklog, type SealedBatch } from './sealed-batch';
 import { SlidingWindowPacer } from './sliding-window-pacer';
 import { TokenBucket } from './token-bucket';
 
-/** The server refuses items older than 10 minutes; leave a margin for the trip. */
-export const STALE_AFTER_MS = 9 * 60_000;
 /** The final drain at shutdown gives up after this many failed requests (it never spins). */
 export const MAX_FINAL_FAILURES = 3;
 
@@ -266,36 +265,7 @@ export class ExportLane<T> {
 
   private takeBatch(): Queued<T>[] {
     this.settings.beforeEncode?.();
-    const staleBefore = Date.now() - STALE_AFTER_MS;
-    // Drop stale and unencodable items from the front, then measure what may go.
-    // Whole groups: one whose root (the first of it to start) is stale, or whose head does not
-    // encode, is dropped whole, since sent without them its trace would arrive cut.
-    while (this.queue.size > 0) {
-      const first = this.queue.peek()!;
-      if (this.settings.timeOf(frontGroupRoot(this.queue).item) < staleBefore) {
-        this.stats.drop('stale', shiftFrontGroup(this.queue));
-        continue;
-      }
-      if (first.bytes < 0 && !this.encoder.measure(first)) {
-        this.stats.drop('encode_failed', shiftFrontGroup(this.queue));
-        continue;
-      }
-      break;
-    }
-    const available = Math.min(this.queue.size, this.encoder.maxItems);
-    for (let i = 1; i < available; i++) {
-      const entry = this.queue.peek(i)!;
-      if (entry.bytes < 0 && !this.encoder.measure(entry)) entry.bytes = Number.MAX_SAFE_INTEGER;
-    }
-    const peek = (i: number) => this.queue.peek(i);
-    const count = wholeGroupCount(peek, countFitting(this.encoder, peek, available));
-    if (count === 0 && this.queue.size > 0) {
-      this.stats.drop('too_large', shiftFrontGroup(this.queue));
-      return [];
-    }
-    const batch: Queued<T>[] = [];
-    for (let i = 0; i < count; i++) batch.push(this.queue.shift()!);
-    return batch;
+    return takeNextBatch(this.queue, this.encoder, this.settings.timeOf, this.stats);
   }
 
   /** `putBack` returns the batch to the front for a retry and says how many items did not fit. */

@@ -11,7 +11,8 @@
  */
 import type { SpanRecord } from '../types';
 import type { HeldDropCause, HeldGroup, SpanGroupSink } from '../trace-sink';
-import { STALE_AFTER_MS, type ExportLane } from './export-lane';
+import type { ExportLane } from './export-lane';
+import { STALE_AFTER_MS } from './next-batch';
 
 /** Spans one trace may hold while its local root is open: 10 full requests. */
 export const MAX_HELD_PER_TRACE = 1_000;
