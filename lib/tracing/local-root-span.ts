@@ -16,14 +16,14 @@ import type { TraceSink } from '../core/trace-sink';
 import type { SpanRecord, SpanStatus } from '../core/types';
 import { newSpanId } from './ids';
 import type { ErrorFields } from './sanitize';
-import { RecordingSpan, UnsampledSpan } from './span';
+import { monotonicNow, RecordingSpan, UnsampledSpan } from './span';
 
 /** Marks a root sent only because it failed: its trace's other spans were not recorded. */
 export const KEPT_ON_FAILURE_KEY = 'teracron.kept_on_failure';
 
 export class WatchedRootSpan extends UnsampledSpan {
   override readonly watched = true;
-  private readonly startMono = performance.now();
+  private readonly startMono = monotonicNow();
   private name: string;
   private metadata: Record<string, unknown> | null = null;
   private standIn: UnsampledSpan | undefined;

@@ -15,16 +15,22 @@ import { scrubbedCaptured, scrubbedError, scrubbedMetadata } from './scrub';
 export type { SpanHandle } from './span-handle';
 
 /**
+ * performance.now(), bound once: the global `performance` is an accessor, and reading it costs
+ * about 40 ns a call on Node 24, twice per span.
+ */
+export const monotonicNow: () => number = performance.now.bind(performance);
+
+/**
  * Wall-clock ms for a monotonic reading: one clock read per span instead of two. The offset is
  * re-read from Date.now() every second, so a wall-clock step (NTP, a laptop waking up) shows
  * within a second.
  */
-let wallOffset = Date.now() - performance.now();
-let offsetReadAt = performance.now();
+let wallOffset = Date.now() - monotonicNow();
+let offsetReadAt = monotonicNow();
 
 function wallClockAt(mono: number): number {
   if (mono - offsetReadAt > 1000 || mono < offsetReadAt) {
-    wallOffset = Date.now() - performance.now();
+    wallOffset = Date.now() - monotonicNow();
     offsetReadAt = mono;
   }
   return Math.round(wallOffset + mono);
@@ -63,7 +69,7 @@ export class RecordingSpan implements SpanHandle {
     operation: string,
     readonly isRoot: boolean,
     /** When it started (performance.now()); a failed root sent alone started before it was built. */
-    startMono = performance.now(),
+    startMono = monotonicNow(),
   ) {
     this.startMono = startMono;
     this.spanId = spanId;
@@ -126,7 +132,7 @@ export class RecordingSpan implements SpanHandle {
     if (this.ended) return;
     this.ended = true;
     try {
-      const durationMs = Math.max(0, performance.now() - this.startMono);
+      const durationMs = Math.max(0, monotonicNow() - this.startMono);
       const group = this.group;
       const dropped = group === null ? this.sink.dropSpanIfFull() : group.dropsBeforeBuild(this);
       const emitEvents = this.sink.tracing.emitEvents;
