@@ -51,6 +51,10 @@ interface RequestSpan {
   answerError?: { value: unknown };
   /** The module instance that opened it (the shared 'close' listener ends it there). */
   readonly owner: HttpRequestSpans;
+  /** The route template it was named by, for its metadata at the end. */
+  route: string | undefined;
+  /** What an inbound traceparent gave (`w3c.parent_id`), for its metadata at the end. */
+  readonly inbound: Record<string, string> | undefined;
 }
 
 /** The request span as a layer above HTTP sees it (GraphQL): it knows better than the route what the request was. */
@@ -136,15 +140,10 @@ export class HttpRequestSpans {
       const headers = request.headers;
       // X-Teracron-Trace, else a W3C traceparent (its parent id goes to metadata).
       const inbound = inboundTraceOf(headers[INBOUND_HEADER], headers[TRACEPARENT_HEADER], headers[TRACESTATE_HEADER]);
-      const span = startSpan(this.workflow, {
-        operation: `${method} (unmatched)`,
-        traceHeader: inbound.traceHeader,
-        root: true,
-        sink,
-        metadata: inbound.metadata === undefined ? { 'http.method': method } : { 'http.method': method, ...inbound.metadata },
-      });
+      // Its metadata is made once, when it ends (requestMetadata), not piece by piece.
+      const span = startSpan(this.workflow, { operation: `${method} (unmatched)`, traceHeader: inbound.traceHeader, root: true, sink });
       if (span === NOOP_SPAN) return;
-      const state: RequestSpan = { span, method, named: false, error: undefined, owner: this };
+      const state: RequestSpan = { span, method, named: false, error: undefined, owner: this, route: undefined, inbound: inbound.metadata };
       request[STATE] = state;
       const header = span.traceHeader();
       if (header !== undefined) response.setHeader(TRACE_HEADER, header);
@@ -177,19 +176,14 @@ export class HttpRequestSpans {
       }
       const span = state.span;
       if (span.ended) return;
-      if (!response.writableFinished) {
-        span.setMetadata({ 'http.aborted': true });
-        if (state.error) span.fail(state.error.value);
-        else span.end();
-        return;
-      }
-      span.setMetadata({ 'http.status_code': response.statusCode });
-      if (response.statusCode < 500 && state.answerError) span.fail(state.answerError.value);
-      else if (response.statusCode < 500) span.end();
-      else {
-        if (state.error) span.fail(state.error.value);
-        else span.endWith('failed');
-      }
+      const aborted = !response.writableFinished;
+      const status = response.statusCode;
+      const failure = aborted ? state.error : status >= 500 ? (state.error ?? FAILED_WITHOUT_ERROR) : state.answerError;
+      // A watched root (a trace not kept) that ends well sends nothing: no metadata is made for it.
+      if (span.sampled || failure !== undefined) span.setMetadata(requestMetadata(state, aborted, status));
+      if (failure === undefined) span.end();
+      else if (failure === FAILED_WITHOUT_ERROR) span.endWith('failed');
+      else span.fail(failure.value);
     } catch {
       // Telemetry never throws into the host app.
     }
@@ -202,8 +196,20 @@ export class HttpRequestSpans {
       return;
     }
     state.span.setOperation(`${state.method} ${template}`);
-    state.span.setMetadata({ 'http.route': template });
+    state.route = template;
   }
+}
+
+/** A 5xx no error was reported for: the span fails without error fields. */
+const FAILED_WITHOUT_ERROR: { value: unknown } = Object.freeze({ value: undefined });
+
+/** The request span's metadata, in one object: method, route template, and status (or `http.aborted` when the client left first). */
+function requestMetadata(state: RequestSpan, aborted: boolean, status: number): FlatRecord {
+  const metadata: FlatRecord = state.inbound === undefined ? { 'http.method': state.method } : { 'http.method': state.method, ...state.inbound };
+  if (state.route !== undefined) metadata['http.route'] = state.route;
+  if (aborted) metadata['http.aborted'] = true;
+  else metadata['http.status_code'] = status;
+  return metadata;
 }
 
 /** The response's 'close' listener, shared by every request: `this` is the response, `req` its request. */

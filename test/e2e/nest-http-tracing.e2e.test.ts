@@ -129,9 +129,9 @@ class HealthController {
   }
 }
 
-function appModule(domain: string): new () => unknown {
+function appModule(domain: string, traceSampleRate = 1): new () => unknown {
   @Module({
-    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceFlushIntervalSeconds: 1, exclude: ['/api/health'] })],
+    imports: [TeracronModule.forRoot({ apiKey: testApiKey(), domain, httpInterceptor, traceSampleRate, traceFlushIntervalSeconds: 1, exclude: ['/api/health'] })],
     controllers: [OrdersController, HealthController, CheckedController],
     providers: [OrdersService, PaymentsService, StatusProbe, OrderIdPipe, SessionGuard, { provide: APP_FILTER, useClass: OrderErrorsFilter }],
   })
@@ -285,6 +285,45 @@ for (const platform of PLATFORMS) {
       } finally {
         agent.destroy();
       }
+    });
+  });
+}
+
+for (const platform of PLATFORMS) {
+  describe(`HTTP requests whose traces are not kept, on ${platform}`, () => {
+    let ingest: Awaited<ReturnType<typeof startTestIngest>>;
+    let running: RunningNestApp;
+
+    before(async () => {
+      ingest = await startTestIngest();
+      running = await startNestApp(appModule(ingest.domain, 0), platform, { configure: (app) => void app.setGlobalPrefix('api') });
+    });
+
+    after(async () => {
+      await running?.close();
+      await ingest?.close();
+    });
+
+    it('sends nothing of a request that succeeds, and a 500 alone, with its method, route and status', async () => {
+      const ok = await fetch(`${running.url}/api/orders/42`);
+      await ok.arrayBuffer();
+      const failed = await fetch(`${running.url}/api/orders/broken`);
+      await failed.arrayBuffer();
+      assert.equal(failed.status, 500);
+      const failedTrace = responseTraceIds(failed).traceId;
+      await ingest.waitFor(() => ingest.spans().some((span) => span.trace_id === failedTrace), WAIT_MS);
+      await running.app.get(TeracronClient).flush();
+      assert.deepEqual(ingest.spans().filter((span) => span.trace_id === responseTraceIds(ok).traceId), [], 'nothing of the request that succeeded');
+      const sent = ingest.spans().filter((span) => span.trace_id === failedTrace);
+      assert.equal(sent.length, 1, 'the failed request span alone, not its children');
+      const [root] = sent;
+      assert.equal(root!.operation, 'GET /api/orders/:id');
+      assert.equal(root!.status, 'failed');
+      assert.equal(root!.error_message, 'order store unreachable');
+      assert.deepEqual(
+        { method: root!.metadata?.['http.method'], route: root!.metadata?.['http.route'], status: root!.metadata?.['http.status_code'], alone: root!.metadata?.['teracron.kept_on_failure'] },
+        { method: 'GET', route: '/api/orders/:id', status: 500, alone: true },
+      );
     });
   });
 }
