@@ -1,6 +1,8 @@
 /**
- * Run by memory-bench.ts: 1 000 000 @Trace spans with the ingest down (a closed port). Reports
- * RSS after a warm-up and at the end, and what the client dropped.
+ * Run by memory-bench.ts: 1 000 000 @Trace spans with the ingest down (a closed port), every trace
+ * kept (`traceAdaptiveSampling: false`), so each span is built and the queue's bound is what holds
+ * memory (the default would decide most traces away before building them). Reports RSS after a
+ * warm-up and at the end, and what the client dropped.
  */
 import { createTeracronClient, TeracronClient } from '../lib/core/client';
 import { Trace } from '../lib/tracing/trace.decorator';
@@ -13,7 +15,7 @@ class Job {
 }
 
 async function main(): Promise<void> {
-  const client = createTeracronClient({ apiKey: process.env.TERACRON_API_KEY, domain: process.env.TERACRON_DOMAIN, logger: { debug() {}, warn() {}, error() {} } }, { env: {}, collectMetrics: false });
+  const client = createTeracronClient({ apiKey: process.env.TERACRON_API_KEY, domain: process.env.TERACRON_DOMAIN, traceAdaptiveSampling: false, logger: { debug() {}, warn() {}, error() {} } }, { env: {}, collectMetrics: false });
   client.start();
   const job = new Job();
   const total = Number(process.env.SPANS ?? 1_000_000);

@@ -3,7 +3,7 @@
  * there; `-- --node 20` for another major), the HTTP ones on Nest 12 and on Nest 11 (bench/nest11),
  * written to bench/results.md with the machine they ran on and each target marked met or not.
  * `-- --quick` shortens the HTTP runs (for trying the harness, not for figures); `-- --pin` pins
- * the app and the load generator to separate cores. `-- --only overload` (or `http`) runs only that case
+ * the app and the load generator to separate cores. `-- --only overload` (or `http`, `memory`) runs only that case
  * and prints it, leaving bench/results.md as it is.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -57,7 +57,8 @@ async function main(): Promise<void> {
   if (only !== undefined) {
     if (only === 'overload') console.log(await runOverloadBench(keys, quick, log));
     else if (only === 'http') console.log(renderHttpOnly(await runHttpBench(httpSettings, keys, log)));
-    else throw new Error(`--only takes "overload" or "http", not ${only}`);
+    else if (only === 'memory') console.log(JSON.stringify(await runMemoryBench(apiKey)));
+    else throw new Error(`--only takes "overload", "http" or "memory", not ${only}`);
     return;
   }
 
