@@ -65,14 +65,26 @@ function rpcNaming(handler: object, context: ExecutionContext): Naming {
 export function arrivedOperation(transportContext: unknown): string {
   const arrived = arrivedPattern(transportContext);
   if (arrived !== undefined && arrived !== null && arrived !== '') return patternName(arrived);
-  const { operationId, path } = (transportContext ?? {}) as { operationId?: unknown; path?: unknown };
-  if (typeof operationId !== 'string' || operationId === '') return 'message';
-  // gRPC's context is the call (`path` is `/package.Service/Method`) with Nest's operationId.
-  const grpcPath = typeof path === 'string' ? GRPC_PATH.exec(path) : null;
-  return grpcPath === null ? patternName(operationId) : patternName({ service: grpcPath[1]!.split('.').pop()!, rpc: grpcPath[2]! });
+  const grpc = grpcCallOf(transportContext);
+  if (grpc !== undefined) return patternName(grpc.pattern);
+  const operationId = (transportContext as { operationId?: unknown } | null)?.operationId;
+  return typeof operationId === 'string' && operationId !== '' ? patternName(operationId) : 'message';
 }
 
 const GRPC_PATH = /^\/([^/]+)\/([^/]+)$/;
+
+/**
+ * A gRPC call's transport context as Nest 12 hands it to its processing hooks: a copy of the call
+ * (`path` is `/package.Service/Method`) with Nest's `operationId`. Its pattern as the handler's
+ * `@GrpcMethod` names it, and the call's metadata (what gRPC's exceptions handler holds instead).
+ */
+export function grpcCallOf(transportContext: unknown): { pattern: { service: string; rpc: string }; metadata: unknown } | undefined {
+  if (transportContext === null || typeof transportContext !== 'object') return undefined;
+  const { operationId, path, metadata } = transportContext as { operationId?: unknown; path?: unknown; metadata?: unknown };
+  if (typeof operationId !== 'string' || typeof path !== 'string') return undefined;
+  const parts = GRPC_PATH.exec(path);
+  return parts === null ? undefined : { pattern: { service: parts[1]!.split('.').pop()!, rpc: parts[2]! }, metadata };
+}
 
 /** The pattern a transport context reports for this message (TCP, RMQ, NATS subject, Kafka/MQTT topic, Redis channel). */
 function arrivedPattern(transportContext: unknown): unknown {

@@ -44,7 +44,12 @@ type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
 
 const { apply, bind, call } = Function.prototype;
 
-/** The wrapper for `original`: the same `this`, arguments, return value and thrown value. */
+/**
+ * The wrapper for `original`: the same `this`, arguments, return value and thrown value. Three
+ * copies of one body on purpose, by how many arguments are forwarded: a shared helper would be
+ * one more frame per traced call, and the frame is what traced recursion depth pays
+ * (test/unit/tracing/recursion-depth.test.ts).
+ */
 export function tracedMethod(original: AnyMethod, site: TracedSite): AnyMethod {
   if (site.arity === 0) {
     const callOriginal = bind.call(call, original) as (self: unknown) => unknown;

@@ -139,6 +139,17 @@ function gatewayModule(domain: string): new () => unknown {
   return GatewayModule;
 }
 
+/** `module` as a TCP microservice on a free loopback port with the app's own global `interceptor`, and a connected client for it. */
+async function startTcpMicroservice(module: new () => unknown, interceptor: NestInterceptor): Promise<{ microservice: INestMicroservice; client: ClientProxy }> {
+  const microservice = await NestFactory.createMicroservice(module, { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 }, logger: false, abortOnError: false });
+  microservice.useGlobalInterceptors(interceptor);
+  await microservice.listen();
+  const { port } = microservice.unwrap<Server>().address() as AddressInfo;
+  const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+  await client.connect();
+  return { microservice, client };
+}
+
 describe('a TCP microservice', () => {
   let ingest: Awaited<ReturnType<typeof startTestIngest>>;
   let microservice: INestMicroservice;
@@ -146,17 +157,7 @@ describe('a TCP microservice', () => {
 
   before(async () => {
     ingest = await startTestIngest();
-    microservice = await NestFactory.createMicroservice(microserviceModule(ingest.domain), {
-      transport: Transport.TCP,
-      options: { host: '127.0.0.1', port: 0 },
-      logger: false,
-      abortOnError: false,
-    });
-    microservice.useGlobalInterceptors(new AuditInterceptor());
-    await microservice.listen();
-    const { port } = microservice.unwrap<Server>().address() as AddressInfo;
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    ({ microservice, client } = await startTcpMicroservice(microserviceModule(ingest.domain), new AuditInterceptor()));
   });
 
   after(async () => {
@@ -214,12 +215,7 @@ describe('a TCP microservice whose traces are not kept', () => {
 
   before(async () => {
     ingest = await startTestIngest();
-    microservice = await NestFactory.createMicroservice(unkeptModule(ingest.domain), { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 }, logger: false, abortOnError: false });
-    microservice.useGlobalInterceptors(probe);
-    await microservice.listen();
-    const { port } = microservice.unwrap<Server>().address() as AddressInfo;
-    client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
-    await client.connect();
+    ({ microservice, client } = await startTcpMicroservice(unkeptModule(ingest.domain), probe));
   });
 
   after(async () => {

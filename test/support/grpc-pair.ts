@@ -10,7 +10,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { Controller, Get, Inject, Injectable, Module, UseGuards, type CanActivate, type INestMicroservice, type OnModuleInit } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module, UseGuards, type CanActivate, type OnModuleInit } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Metadata } from '@grpc/grpc-js';
 import { ClientsModule, GrpcMethod, Transport, type ClientGrpc } from '@nestjs/microservices';
@@ -18,7 +18,7 @@ import { firstValueFrom, type Observable } from 'rxjs';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { TeracronModule } from '../../lib/nest/teracron.module';
 import { Trace } from '../../lib/tracing/trace.decorator';
-import { responseTraceIds, startNestApp, type RunningNestApp } from './nest-apps';
+import { responseTraceIds, withHttpCaller, type ServicePair } from './nest-apps';
 import { testApiKey } from './test-keys';
 
 const PROTO = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'grpc', 'pricing.proto');
@@ -101,11 +101,7 @@ function freePort(): Promise<number> {
   });
 }
 
-export interface GrpcPair {
-  a: RunningNestApp;
-  b: INestMicroservice;
-  close(): Promise<void>;
-}
+export type GrpcPair = ServicePair;
 
 /** Starts B's gRPC server on a free loopback port, then A with a client for it; both trace into `ingest`. */
 export async function startGrpcPair(ingest: IngestServer): Promise<GrpcPair> {
@@ -120,21 +116,7 @@ export async function startGrpcPair(ingest: IngestServer): Promise<GrpcPair> {
 
   const b = await NestFactory.createMicroservice(ServiceB, { transport: Transport.GRPC, options: grpc, logger: false, abortOnError: false });
   await b.listen();
-  let a: RunningNestApp;
-  try {
-    a = await startNestApp(ServiceA, 'express');
-  } catch (error) {
-    await b.close();
-    throw error;
-  }
-  return {
-    a,
-    b,
-    close: async () => {
-      await a.close();
-      await b.close();
-    },
-  };
+  return withHttpCaller(b, ServiceA);
 }
 
 /**

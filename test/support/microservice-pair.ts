@@ -14,7 +14,7 @@ import type { SpanRecord } from '../../lib/core/types';
 import type { IngestServer } from '../../lib/ingest/ingest-server';
 import { TeracronModule } from '../../lib/nest/teracron.module';
 import { Trace } from '../../lib/tracing/trace.decorator';
-import { responseTraceIds, startNestApp, type RunningNestApp } from './nest-apps';
+import { responseTraceIds, withHttpCaller, type ServicePair } from './nest-apps';
 import { testApiKey } from './test-keys';
 
 export const SERVICE_B = 'SERVICE_B';
@@ -84,11 +84,7 @@ export class ServiceAController implements OnModuleInit {
   }
 }
 
-export interface ServicePair {
-  a: RunningNestApp;
-  b: INestMicroservice;
-  close(): Promise<void>;
-}
+export type { ServicePair } from './nest-apps';
 
 /** Starts B on `transport`/`options`, then A with a client for the same; both trace into `ingest`. */
 export async function startServicePair(
@@ -113,21 +109,7 @@ export async function startServicePair(
 
   @Module({ imports: [teracron(), ClientsModule.register([{ name: SERVICE_B, transport, options } as never])], controllers: [ServiceAController] })
   class ServiceA {}
-  let a: RunningNestApp;
-  try {
-    a = await startNestApp(ServiceA, 'express', { logger });
-  } catch (error) {
-    await b.close();
-    throw error;
-  }
-  return {
-    a,
-    b,
-    close: async () => {
-      await a.close();
-      await b.close();
-    },
-  };
+  return withHttpCaller(b, ServiceA, { logger });
 }
 
 export interface HopTrace {

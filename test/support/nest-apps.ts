@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { INestApplication, LoggerService, Type } from '@nestjs/common';
+import type { INestApplication, INestMicroservice, LoggerService, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -30,6 +30,32 @@ export interface StartOptions {
   logger?: LoggerService | false;
   /** Runs before listen (global prefix, filters, microservices…). */
   configure?: (app: INestApplication) => void | Promise<void>;
+}
+
+/** Two services joined by a transport: B (a microservice, already listening) and A, the HTTP app that calls it. */
+export interface ServicePair {
+  a: RunningNestApp;
+  b: INestMicroservice;
+  close(): Promise<void>;
+}
+
+/** Starts A on Express beside the listening `b`; B is closed again when A fails to start. */
+export async function withHttpCaller(b: INestMicroservice, callerModule: Type<unknown>, options: StartOptions = {}): Promise<ServicePair> {
+  let a: RunningNestApp;
+  try {
+    a = await startNestApp(callerModule, 'express', options);
+  } catch (error) {
+    await b.close();
+    throw error;
+  }
+  return {
+    a,
+    b,
+    close: async () => {
+      await a.close();
+      await b.close();
+    },
+  };
 }
 
 export async function startNestApp(rootModule: Type<unknown>, platform: Platform, options: StartOptions = {}): Promise<RunningNestApp> {

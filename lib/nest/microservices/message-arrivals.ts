@@ -12,7 +12,7 @@ import { newestRunningClient } from '../../core/client-registry';
 import { runInTraceContext } from '../../tracing/context';
 import { NOOP_SPAN, type SpanHandle } from '../../tracing/span';
 import { arrivalEnded, arrivalFailed, openArrivalSpan } from '../message-spans';
-import { arrivedOperation } from '../message-operation';
+import { arrivedOperation, grpcCallOf } from '../message-operation';
 import { rpcTraceHeaderOf } from '../rpc-trace-header';
 import { sharedHook, wrapMethod, type Prototype } from '../prototype-hooks';
 import { nestMicroservices } from './nest-microservices';
@@ -52,9 +52,9 @@ function openArrival(transportContext: unknown): SpanHandle | undefined {
     if (arrival === NOOP_SPAN) return undefined;
     if (transportContext !== null && typeof transportContext === 'object') {
       arrivalsByContext.set(transportContext, arrival);
-      // gRPC's context is a copy of the call (its `path` names the method); its exceptions handler's host holds the call's metadata instead.
-      const { metadata, path } = transportContext as { metadata?: unknown; path?: unknown };
-      if (typeof path === 'string' && metadata !== null && typeof metadata === 'object') arrivalsByContext.set(metadata, arrival);
+      // gRPC's context is a copy of the call; its exceptions handler's host holds the call's metadata instead.
+      const metadata = grpcCallOf(transportContext)?.metadata;
+      if (metadata !== null && typeof metadata === 'object') arrivalsByContext.set(metadata, arrival);
     }
     return arrival;
   } catch {
