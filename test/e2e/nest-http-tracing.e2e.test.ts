@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import {
   type CanActivate,
   Catch,
@@ -258,6 +259,33 @@ for (const platform of PLATFORMS) {
       assert.equal(spans.length, 3);
       await running.app.get(TeracronClient).flush();
       assert.deepEqual(ingest.spans().filter((span) => span.operation.includes('health')), []);
+    });
+
+    it('ends each of three pipelined requests on one connection with its own span, status and error', async () => {
+      const { port } = new URL(running.url);
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () =>
+          socket.write('GET /api/orders/7 HTTP/1.1\r\nHost: t\r\n\r\nGET /api/orders/broken HTTP/1.1\r\nHost: t\r\n\r\nGET /api/orders/8 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'),
+        );
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('end', () => resolve(answer));
+        socket.on('error', reject);
+      });
+      const traceIds = [...raw.matchAll(/x-teracron-trace: ([0-9a-f]{32})/gi)].map((match) => match[1]!);
+      assert.equal(traceIds.length, 3, 'three answers, each naming its own trace');
+      assert.equal(new Set(traceIds).size, 3);
+      const rootOf = (traceId: string) => spansOf(traceId).find((span) => span.parent_span_id === null);
+      await ingest.waitFor(() => traceIds.every((traceId) => rootOf(traceId) !== undefined), WAIT_MS);
+      const roots = traceIds.map((traceId) => rootOf(traceId)!);
+      assert.deepEqual(
+        roots.map((root) => [root.operation, root.status, root.metadata?.['http.status_code'], root.error_message]),
+        [
+          ['GET /api/orders/:id', 'succeeded', 200, null],
+          ['GET /api/orders/:id', 'failed', 500, 'order store unreachable'],
+          ['GET /api/orders/:id', 'succeeded', 200, null],
+        ],
+      );
     });
 
     it('does not let an excluded request inherit the trace of the previous request on the same keep-alive connection', async () => {
